@@ -1,0 +1,3 @@
+"""gd-tui: a terminal step-debugger for gradient descent."""
+
+__version__ = "0.1.0"

@@ -1,0 +1,156 @@
+"""The command line: the TUI (default), `trace` and `run`, sharing one set of config flags."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from collections.abc import Sequence
+from typing import Any, NoReturn
+
+from gd_tui.engine import Config, ConfigError, Machine
+from gd_tui.engine.breakpoints import epochs
+from gd_tui.engine.config import FEATURES
+from gd_tui.report import human, run_record, trace_record
+
+PROG = "gd-tui"
+MAX_STEPS = 10_000_000
+MAX_EPOCHS = 10_000_000
+
+
+class UsageError(Exception):
+    """Bad command-line input; the message is one line."""
+
+
+class _Parser(argparse.ArgumentParser):
+    def error(self, message: str) -> NoReturn:
+        # argparse prints the whole usage; one line naming the problem is kinder.
+        raise UsageError(message)
+
+
+def _whole(low: int, high: int) -> Any:
+    def parse(text: str) -> int:
+        try:
+            value = int(text)
+        except ValueError:
+            raise argparse.ArgumentTypeError(f"must be a whole number (got {text!r})") from None
+        if not low <= value <= high:
+            raise argparse.ArgumentTypeError(f"must be from {low} to {high} (got {value})")
+        return value
+
+    return parse
+
+
+def _number(text: str) -> float:
+    try:
+        return float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"must be a number (got {text!r})") from None
+
+
+def _whole_any(text: str) -> int:
+    try:
+        return int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"must be a whole number (got {text!r})") from None
+
+
+def add_config_flags(parser: argparse.ArgumentParser) -> None:
+    """The flags that build a Config; every command takes the same ones."""
+    # SUPPRESS: a flag given before the command must not be reset by the command's own default.
+    group = parser.add_argument_group("data and training", argument_default=argparse.SUPPRESS)
+    group.add_argument("--seed", type=_whole_any, help="random seed (default 42)")
+    group.add_argument("--n-points", type=_whole_any, help="synthetic points N (default 100)")
+    group.add_argument("--true-b", type=_number, help="synthetic data's true b (default 1)")
+    group.add_argument("--true-w", type=_number, help="synthetic data's true w (default 2)")
+    group.add_argument("--noise", type=_number, help="noise standard deviation (default 0.1)")
+    group.add_argument("--train-fraction", type=_number, help="share of points for training (default 0.8)")
+    group.add_argument("--data", metavar="FILE.csv", help="CSV with two numeric columns x, y instead of synthetic data")
+    group.add_argument("--feature", choices=FEATURES, help="raw x, bad (x*10), or scaled (standardized)")
+    group.add_argument("--lr", type=_number, help="learning rate (default 0.1)")
+    group.add_argument("--batch-size", type=_whole_any, help="points per update (default: whole training set)")
+    group.add_argument("--init-b", type=_number, help="start from this b instead of a random one")
+    group.add_argument("--init-w", type=_number, help="start from this w instead of a random one")
+
+
+CONFIG_FLAGS = (
+    "seed", "n_points", "true_b", "true_w", "noise", "train_fraction",
+    "data", "feature", "lr", "batch_size", "init_b", "init_w",
+)  # fmt: skip
+
+
+def config_from_args(args: argparse.Namespace, base: Config | None = None) -> Config:
+    """The Config the flags describe, on top of `base` (the book's run by default)."""
+    changes = {name: getattr(args, name) for name in CONFIG_FLAGS if getattr(args, name, None) is not None}
+    return (base or Config()).with_changes(**changes)
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = _Parser(
+        prog=PROG,
+        description="A terminal step-debugger for gradient descent on y = b + w·x + ε.",
+    )
+    add_config_flags(parser)
+    commands = parser.add_subparsers(dest="command", metavar="{trace,run}", parser_class=_Parser)
+    trace = commands.add_parser("trace", help="print each executed step, from step 0")
+    trace.add_argument("--steps", type=_whole(0, MAX_STEPS), default=6, help="steps to execute (default 6)")
+    trace.add_argument("--json", action="store_true", help="one JSON object per line")
+    add_config_flags(trace)
+    run = commands.add_parser("run", help="run whole epochs from step 0 and print the result")
+    run.add_argument("--epochs", type=_whole(0, MAX_EPOCHS), default=1000, help="epochs to run (default 1000)")
+    run.add_argument("--json", action="store_true", help="one JSON object")
+    add_config_flags(run)
+    return parser
+
+
+def _trace(machine: Machine, count: int, as_json: bool) -> None:
+    out = sys.stdout
+    for _ in range(count):
+        machine.advance()
+        record = trace_record(machine)
+        out.write((json.dumps(record) if as_json else human(record)) + "\n")
+
+
+def _run(machine: Machine, count: int, as_json: bool) -> None:
+    machine.run_until(epochs(count), max_steps=10**9)
+    record = run_record(machine)
+    if as_json:
+        print(json.dumps(record))
+    else:
+        width = max(len(key) for key in record)
+        for key, value in record.items():
+            print(f"{key:<{width}}  {value!r}" if isinstance(value, float) else f"{key:<{width}}  {value}")
+
+
+def _fail(message: str) -> int:
+    print(f"{PROG}: error: {message}", file=sys.stderr)
+    return 2
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Entry point of the gd-tui command; returns the exit code."""
+    parser = build_parser()
+    try:
+        args = parser.parse_args(argv)
+        config = config_from_args(args)
+        if args.command is None:
+            from gd_tui.app import run_app  # the UI loads only when it is needed
+
+            return run_app(config)
+        machine = Machine(config)
+        if args.command == "trace":
+            _trace(machine, args.steps, args.json)
+        else:
+            _run(machine, args.epochs, args.json)
+    except UsageError as error:
+        return _fail(str(error))
+    except ConfigError as error:
+        option = "--" + error.option.replace("_", "-")
+        return _fail(f"{option}: {error.message}")
+    except BrokenPipeError:
+        # `gd-tui trace | head`: the reader left; stay quiet as other CLI tools do.
+        sys.stderr.close()
+        return 0
+    except KeyboardInterrupt:
+        return 130
+    return 0

@@ -1,0 +1,89 @@
+"""Reference answers: least squares, the Hessian's stability bound, a gradient check, the loss surface."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from gd_tui.engine import steps
+
+
+@dataclass(frozen=True)
+class Stability:
+    """The training MSE's curvature: Hessian eigenvalues, largest stable lr, condition number."""
+
+    eigenvalues: tuple[float, float]  # ascending
+    critical_lr: float  # 2 / λmax: batch gradient descent diverges above it
+    condition_number: float  # λmax / λmin (inf when x is constant)
+
+
+def design_matrix(x: np.ndarray) -> np.ndarray:
+    """[1, x]: the column of ones carries b."""
+    return np.hstack([np.ones_like(x), x])  # (n, 2)
+
+
+def least_squares(x: np.ndarray, y: np.ndarray) -> tuple[float, float] | None:
+    """The (b, w) that minimize the MSE; None when x is constant (no unique answer)."""
+    X = design_matrix(x)
+    coefficients, _, rank, _ = np.linalg.lstsq(X, y, rcond=None)
+    if rank < 2:
+        return None
+    return float(coefficients[0, 0]), float(coefficients[1, 0])
+
+
+def stability(x: np.ndarray) -> Stability:
+    """Eigenvalues of the MSE's Hessian 2/n · XᵀX, which does not depend on y or on (b, w)."""
+    X = design_matrix(x)
+    hessian = 2 / len(x) * X.T @ X
+    low, high = (float(v) for v in np.linalg.eigvalsh(hessian))
+    condition = high / low if low > 1e-12 * high else float("inf")
+    return Stability((low, high), 2 / high, condition)
+
+
+def mse(b: float, w: float, x: np.ndarray, y: np.ndarray) -> float:
+    """The MSE at one point, computed by steps 1 and 2 themselves."""
+    with np.errstate(all="ignore"):  # far from the minimum the loss may overflow: inf is the answer
+        _, loss = steps.loss(steps.forward(np.array([b]), np.array([w]), x), y)
+    return float(loss)
+
+
+def numerical_gradients(
+    b: float, w: float, x: np.ndarray, y: np.ndarray, h: float = 1e-6
+) -> tuple[float, float]:
+    """Central finite differences of the MSE in b and in w, to check step 3 against."""
+    b_grad = (mse(b + h, w, x, y) - mse(b - h, w, x, y)) / (2 * h)
+    w_grad = (mse(b, w + h, x, y) - mse(b, w - h, x, y)) / (2 * h)
+    return b_grad, w_grad
+
+
+class LossSurface:
+    """The MSE over any (b, w) grid from five sufficient statistics: O(1) per point, any N."""
+
+    def __init__(self, x: np.ndarray, y: np.ndarray) -> None:
+        self.mean_x = float(x.mean())
+        self.mean_y = float(y.mean())
+        self.mean_xx = float((x * x).mean())
+        self.mean_xy = float((x * y).mean())
+        self.mean_yy = float((y * y).mean())
+
+    def __call__(self, b: np.ndarray, w: np.ndarray) -> np.ndarray:
+        """MSE at every (b, w); arrays broadcast against each other."""
+        # mean((b + w x - y)²) expanded, so no (grid, N) array is ever built.
+        return (
+            b * b
+            + 2 * b * w * self.mean_x
+            + w * w * self.mean_xx
+            - 2 * b * self.mean_y
+            - 2 * w * self.mean_xy
+            + self.mean_yy
+        )
+
+    def grid(
+        self, b_range: tuple[float, float], w_range: tuple[float, float], size: int = 61
+    ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """b values (size,), w values (size,), and the MSE (size, size) indexed [w, b]."""
+        b_values = np.linspace(*b_range, size)
+        w_values = np.linspace(*w_range, size)
+        losses = self(b_values[None, :], w_values[:, None])
+        return b_values, w_values, np.maximum(losses, 0.0)

@@ -1,0 +1,73 @@
+"""Predicates for Machine.run_until: where to stop a run."""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from gd_tui.engine.machine import State
+
+Predicate = Callable[[State], bool]
+
+
+def step_done(step: int) -> Predicate:
+    """Stop right after step `step` has executed."""
+    return lambda state: state.last_step == step
+
+
+def end_of_update() -> Predicate:
+    """Stop after step 5, the end of the current update."""
+    return step_done(5)
+
+
+def end_of_epoch(state: State) -> Predicate:
+    """Stop when the epoch under way (or the first one, before step 0) has ended."""
+    target = state.epoch + 1
+    return lambda s: s.epoch >= target
+
+
+def epochs(count: int) -> Predicate:
+    """Stop once `count` epochs have completed in all."""
+    return lambda state: state.epoch >= count
+
+
+@dataclass(frozen=True)
+class Breakpoints:
+    """The training events `continue` stops on; divergence always stops a run."""
+
+    loss_below: float | None = None
+    loss_went_up: bool = False
+    grad_below: float | None = None  # the gradient's size, sqrt(b_grad² + w_grad²)
+    epoch_reached: int | None = None
+
+    def predicate(self, previous_loss: Callable[[], float | None]) -> Predicate:
+        """A run_until predicate; `previous_loss` gives the loss of the update before this one."""
+        if not self.enabled:
+            return lambda state: False
+        return lambda state: self.which(state, previous_loss()) is not None
+
+    @property
+    def enabled(self) -> bool:
+        return (
+            self.loss_below is not None
+            or self.loss_went_up
+            or self.grad_below is not None
+            or self.epoch_reached is not None
+        )
+
+    def which(self, state: State, previous_loss: float | None) -> str | None:
+        """A plain sentence naming the breakpoint that holds at `state`, if any."""
+        if self.loss_below is not None and state.last_step == 2 and state.loss is not None:
+            if state.loss < self.loss_below:
+                return f"loss {state.loss:.6f} is below {self.loss_below:g}"
+        if self.loss_went_up and state.last_step == 2 and state.loss is not None and previous_loss is not None:
+            if state.loss > previous_loss:
+                return f"loss went up: {previous_loss:.6f} → {state.loss:.6f}"
+        if self.grad_below is not None and state.last_step == 3:
+            size = math.hypot(state.b_grad or 0.0, state.w_grad or 0.0)
+            if size < self.grad_below:
+                return f"gradient size {size:.2e} is below {self.grad_below:g}"
+        if self.epoch_reached is not None and state.last_step == 5 and state.epoch >= self.epoch_reached:
+            return f"epoch {state.epoch} reached"
+        return None

@@ -1,0 +1,355 @@
+"""The state machine: a cursor over the six steps, stepping forward and back."""
+
+from __future__ import annotations
+
+import math
+from collections import deque
+from collections.abc import Callable
+from dataclasses import dataclass, fields, replace
+
+import numpy as np
+
+from gd_tui.engine import steps
+from gd_tui.engine.config import Config, ConfigError
+from gd_tui.engine.data import Dataset, make_dataset
+from gd_tui.engine.history import History
+from gd_tui.engine.steps import STEP_NAMES
+
+# Stepping back replays from the nearest checkpoint. Every update boundary of
+# the last RECENT updates is kept (back is instant where learners use it), and
+# one in SPARSE before that (memory stays bounded over millions of updates).
+RECENT = 64
+SPARSE = 32
+
+
+@dataclass(slots=True)
+class State:
+    """Everything the learner sees at one position; arrays are never mutated in place."""
+
+    lr: float
+    batch_size: int
+    cursor: int = 0  # the step the next advance() executes
+    last_step: int | None = None  # the step just executed
+    t: int = 0  # steps executed since the start
+    epoch: int = 0  # completed epochs
+    update: int = 0  # completed updates
+    batch: int = 0  # index of the current batch within the epoch
+    start: int = 0  # where the current batch starts in the epoch's order
+    shuffled: bool = False  # whether this epoch visits the points in a permuted order
+    b: np.ndarray | None = None  # (1,)
+    w: np.ndarray | None = None  # (1,)
+    x_batch: np.ndarray | None = None  # (n_batch, 1)
+    y_batch: np.ndarray | None = None  # (n_batch, 1)
+    batch_idx: np.ndarray | None = None  # training-set rows of the batch; None: rows start..
+    yhat: np.ndarray | None = None  # (n_batch, 1)
+    error: np.ndarray | None = None  # (n_batch, 1)
+    loss: float | None = None
+    b_grad: float | None = None
+    w_grad: float | None = None
+    val_loss: float | None = None
+    epoch_loss_sum: float = 0.0
+    diverged_at: tuple[int, int, int] | None = None  # (epoch, update, step)
+
+    @property
+    def diverged(self) -> bool:
+        return self.diverged_at is not None
+
+    @property
+    def initialized(self) -> bool:
+        return self.b is not None
+
+    @property
+    def name(self) -> str | None:
+        """The name of the step just executed."""
+        return None if self.last_step is None else STEP_NAMES[self.last_step]
+
+
+# Fields a checkpoint keeps: the batch arrays are rebuilt from (epoch, start).
+_DERIVED = {"x_batch", "y_batch", "batch_idx", "yhat", "error"}
+_KEPT = tuple(f.name for f in fields(State) if f.name not in _DERIVED)
+
+Predicate = Callable[[State], bool]
+
+
+class Machine:
+    """Runs gradient descent one step at a time; `state` is what the learner sees."""
+
+    def __init__(self, config: Config | None = None, data: Dataset | None = None) -> None:
+        self.config = config if config is not None else Config()
+        self.data = data if data is not None else make_dataset(self.config)
+        self._steps = (
+            self._initialize,
+            self._forward,
+            self._loss,
+            self._gradients,
+            self._update,
+            self._repeat,
+        )
+        self._order: tuple[int, np.ndarray] | None = None
+        self.reset()
+
+    # --- public surface -------------------------------------------------
+
+    def reset(self) -> State:
+        """Go back to before step 0, keeping the current learning rate and batch size."""
+        state = getattr(self, "state", None)
+        lr = state.lr if state is not None else self.config.lr
+        batch_size = state.batch_size if state is not None else self.full_batch_size
+        self.state = State(lr=lr, batch_size=batch_size)
+        self.history = History()
+        self._settings: list[tuple[int, str, float]] = []  # (t, name, value)
+        self._recent: deque[tuple[int, tuple[object, ...]]] = deque(maxlen=RECENT)
+        self._sparse: list[tuple[int, tuple[object, ...]]] = []
+        self._checkpoint()
+        return self.state
+
+    @property
+    def full_batch_size(self) -> int:
+        if self.config.batch_size is None:
+            return self.data.n_train
+        return self.config.batch_size
+
+    @property
+    def updates_per_epoch(self) -> int:
+        """ceil(N_train / batch size) at the current batch size."""
+        return -(-self.data.n_train // self.state.batch_size)
+
+    @property
+    def mode(self) -> str:
+        """batch, mini-batch or stochastic, from the current batch size."""
+        n = self.state.batch_size
+        return "batch" if n >= self.data.n_train else "stochastic" if n == 1 else "mini-batch"
+
+    def advance(self) -> State:
+        """Execute exactly one step (the one under the cursor)."""
+        with np.errstate(all="ignore"):
+            self._advance()
+        return self.state
+
+    def back(self) -> State:
+        """Restore the state before the last executed step; at the start, stay."""
+        t = self.state.t
+        if t == 0:
+            return self.state
+        # Settings changed at this position carry over: the learner chose them now.
+        self._settings = [(min(s, t - 1), k, v) for s, k, v in self._settings]
+        self._goto(t - 1)
+        return self.state
+
+    def run_until(self, predicate: Predicate, max_steps: int = 10**8) -> str:
+        """Advance until predicate(state) holds after a step; returns why it stopped.
+
+        The reason is "reached", "diverged" (always a breakpoint) or "max_steps".
+        """
+        state = self.state
+        was_diverged = state.diverged
+        advance = self._advance
+        with np.errstate(all="ignore"):
+            for _ in range(max_steps):
+                advance()
+                if predicate(state):
+                    return "reached"
+                if not was_diverged and state.diverged_at is not None:
+                    return "diverged"
+        return "max_steps"
+
+    def set_lr(self, lr: float) -> None:
+        """Use this learning rate from the next update on (recorded, so back() still works)."""
+        replace(self.config, lr=lr)  # validates, raising ConfigError
+        self._settings.append((self.state.t, "lr", float(lr)))
+        self._apply_setting("lr", float(lr))
+
+    def set_batch_size(self, batch_size: int) -> None:
+        """Use this batch size from the next batch on (recorded, so back() still works)."""
+        if isinstance(batch_size, bool) or not isinstance(batch_size, int):
+            raise ConfigError("batch_size", f"must be a whole number (got {batch_size!r})")
+        if not 1 <= batch_size <= self.data.n_train:
+            raise ConfigError(
+                "batch_size", f"must be from 1 to {self.data.n_train}, the training set's size (got {batch_size})"
+            )
+        self._settings.append((self.state.t, "batch_size", batch_size))
+        self._apply_setting("batch_size", batch_size)
+
+    def goto(self, t: int) -> State:
+        """Move to the position after `t` steps, replaying or advancing as needed."""
+        if t < 0:
+            raise ValueError("t must be >= 0")
+        if t <= self.state.t:
+            self._settings = [(min(s, t), k, v) for s, k, v in self._settings]
+            self._goto(t)
+        else:
+            with np.errstate(all="ignore"):
+                while self.state.t < t:
+                    self._advance()
+        return self.state
+
+    @property
+    def settings_log(self) -> list[tuple[int, str, float]]:
+        """Every setting change as (steps executed when it was made, name, value)."""
+        return list(self._settings)
+
+    # --- the steps, with their bookkeeping ------------------------------
+
+    def _advance(self) -> None:
+        state = self.state
+        step = state.cursor
+        self._steps[step]()
+        state.last_step = step
+        state.t += 1
+        if state.cursor == 1 and step in (0, 5):
+            self._maybe_checkpoint()
+
+    def _diverge_if(self, value: float, step: int) -> None:
+        state = self.state
+        if not math.isfinite(value) and state.diverged_at is None:
+            state.diverged_at = (state.epoch, state.update, step)
+
+    def _initialize(self) -> None:
+        state = self.state
+        b, w = steps.initialize(self.config.seed)
+        if self.config.init_b is not None:
+            b = np.array([self.config.init_b])
+        if self.config.init_w is not None:
+            w = np.array([self.config.init_w])
+        state.b, state.w = b, w
+        self.history.path.append((b[0], w[0]))
+        state.shuffled = state.batch_size < self.data.n_train
+        self._select_batch()
+        state.cursor = 1
+
+    def _forward(self) -> None:
+        state = self.state
+        state.yhat = steps.forward(state.b, state.w, state.x_batch)  # type: ignore[arg-type]
+        state.cursor = 2
+
+    def _loss(self) -> None:
+        state = self.state
+        state.error, state.loss = steps.loss(state.yhat, state.y_batch)  # type: ignore[arg-type]
+        self._diverge_if(state.loss, 2)
+        state.cursor = 3
+
+    def _gradients(self) -> None:
+        state = self.state
+        state.b_grad, state.w_grad = steps.gradients(state.x_batch, state.error)  # type: ignore[arg-type]
+        self._diverge_if(state.b_grad + state.w_grad, 3)
+        state.cursor = 4
+
+    def _update(self) -> None:
+        state = self.state
+        b, w = steps.update(state.b, state.w, state.b_grad, state.w_grad, state.lr)  # type: ignore[arg-type]
+        state.b, state.w = b, w
+        state.update += 1
+        history = self.history
+        history.update_loss.append(state.loss)  # type: ignore[arg-type]
+        history.path.append((b[0], w[0]))
+        state.epoch_loss_sum += state.loss  # type: ignore[operator]
+        self._diverge_if(b[0] + w[0], 4)
+        state.cursor = 5
+
+    def _repeat(self) -> None:
+        state = self.state
+        state.start, epoch_ended = steps.repeat(state.start, state.batch_size, self.data.n_train)
+        if epoch_ended:
+            data = self.data
+            batches = state.batch + 1
+            self.history.epoch_loss.append(state.epoch_loss_sum / batches)
+            if data.n_val:
+                state.val_loss = steps.validation_loss(state.b, state.w, data.x_val, data.y_val)  # type: ignore[arg-type]
+                self._diverge_if(state.val_loss, 5)
+            self.history.val_loss.append(np.nan if state.val_loss is None else state.val_loss)
+            state.epoch += 1
+            state.batch = 0
+            state.start = 0
+            state.epoch_loss_sum = 0.0
+            state.shuffled = state.batch_size < data.n_train
+        else:
+            state.batch += 1
+        state.yhat = state.error = None  # they belonged to the batch just finished
+        self._select_batch()
+        state.cursor = 1
+
+    # --- batches ----------------------------------------------------------
+
+    def epoch_order(self, epoch: int) -> np.ndarray:
+        """The order in which a shuffled epoch visits the training points (stateless)."""
+        if self._order is None or self._order[0] != epoch:
+            order = np.random.default_rng([self.config.seed, epoch]).permutation(self.data.n_train)
+            self._order = (epoch, order)
+        return self._order[1]
+
+    def _select_batch(self) -> None:
+        state = self.state
+        data = self.data
+        start, stop = state.start, state.start + state.batch_size
+        if state.shuffled:
+            idx = self.epoch_order(state.epoch)[start:stop]
+            state.batch_idx = idx
+            state.x_batch, state.y_batch = data.x_train[idx], data.y_train[idx]
+        elif start == 0 and stop >= data.n_train:
+            state.batch_idx = None
+            state.x_batch, state.y_batch = data.x_train, data.y_train
+        else:
+            state.batch_idx = None
+            state.x_batch, state.y_batch = data.x_train[start:stop], data.y_train[start:stop]
+
+    def batch_rows(self) -> np.ndarray:
+        """Training-set row numbers of the current batch."""
+        state = self.state
+        if state.batch_idx is not None:
+            return state.batch_idx
+        count = 0 if state.x_batch is None else len(state.x_batch)
+        return np.arange(state.start, state.start + count)
+
+    def _apply_setting(self, name: str, value: float) -> None:
+        state = self.state
+        if name == "lr":
+            state.lr = value
+            return
+        state.batch_size = int(value)
+        if state.cursor == 1:
+            # Nothing is computed on the current batch yet: pick it again at the new size.
+            if state.start == 0:
+                state.shuffled = state.batch_size < self.data.n_train
+            self._select_batch()
+
+    # --- checkpoints and replay -------------------------------------------
+
+    def _snapshot(self) -> tuple[object, ...]:
+        state = self.state
+        return tuple(getattr(state, name) for name in _KEPT)
+
+    def _checkpoint(self) -> None:
+        self._recent.append((self.state.t, self._snapshot()))
+
+    def _maybe_checkpoint(self) -> None:
+        if len(self._recent) == RECENT:
+            t, snapshot = self._recent[0]
+            updates = snapshot[_KEPT.index("update")]
+            if updates % SPARSE == 0:  # type: ignore[operator]
+                self._sparse.append((t, snapshot))
+        self._checkpoint()
+
+    def _goto(self, target: int) -> None:
+        """Restore the position after `target` steps: nearest checkpoint, then replay."""
+        recent = [c for c in self._recent if c[0] <= target]
+        while self._sparse and self._sparse[-1][0] > target:
+            self._sparse.pop()
+        self._recent = deque(recent, maxlen=RECENT)
+        # The first checkpoint (t = 0) always survives: in the dense window or the sparse list.
+        t, snapshot = recent[-1] if recent else self._sparse[-1]
+        state = State(**dict(zip(_KEPT, snapshot, strict=True)))  # type: ignore[arg-type]
+        self.state = state
+        self.history.truncate(state.update, state.epoch, state.initialized)
+        if state.initialized:
+            self._select_batch()
+        settings = self._settings
+        with np.errstate(all="ignore"):
+            for s, name, value in settings:
+                if s == t:
+                    self._apply_setting(name, value)
+            while state.t < target:
+                self._advance()
+                for s, name, value in settings:
+                    if s == state.t:
+                        self._apply_setting(name, value)
+        self._settings = [s for s in settings if s[0] <= target]
