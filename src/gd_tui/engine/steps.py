@@ -11,28 +11,29 @@ import numpy as np
 
 
 def initialize(seed: int) -> tuple[np.ndarray, np.ndarray]:
-    # Step 0: random start for the parameters b and w
-    rng = np.random.RandomState(seed)  # same as np.random.seed(seed)
+    # Step 0: random start for b and w
+    # (the book's np.random.seed, kept local)
+    rng = np.random.RandomState(seed)
     b = rng.randn(1)
     w = rng.randn(1)
     return b, w
 
 
 def forward(b: np.ndarray, w: np.ndarray, x: np.ndarray) -> np.ndarray:
-    # Step 1: compute the model's predictions
+    # Step 1: the model's predictions
     yhat = b + w * x
     return yhat
 
 
 def loss(yhat: np.ndarray, y: np.ndarray) -> tuple[np.ndarray, np.float64]:
-    # Step 2: compute the loss (mean squared error)
+    # Step 2: the loss (mean squared error)
     error = yhat - y
     loss = (error**2).mean()
     return error, loss
 
 
 def gradients(x: np.ndarray, error: np.ndarray) -> tuple[np.float64, np.float64]:
-    # Step 3: compute the gradients of the loss for b and w
+    # Step 3: the loss's gradients for b, w
     b_grad = 2 * error.mean()
     w_grad = 2 * (x * error).mean()
     return b_grad, w_grad
@@ -41,21 +42,23 @@ def gradients(x: np.ndarray, error: np.ndarray) -> tuple[np.float64, np.float64]
 def update(
     b: np.ndarray, w: np.ndarray, b_grad: np.float64, w_grad: np.float64, lr: float
 ) -> tuple[np.ndarray, np.ndarray]:
-    # Step 4: update the parameters using gradients and the learning rate
+    # Step 4: step against the gradients
     b = b - lr * b_grad
     w = w - lr * w_grad
     return b, w
 
 
 def repeat(start: int, batch_size: int, n_train: int) -> tuple[int, bool]:
-    # Step 5: go on to the next batch; after the last one, the epoch ends
+    # Step 5: on to the next batch;
+    # after the last one, the epoch ends
     start = start + batch_size
     epoch_ended = start >= n_train
     return start, epoch_ended
 
 
 def validation_loss(b: np.ndarray, w: np.ndarray, x_val: np.ndarray, y_val: np.ndarray) -> np.float64:
-    # At each epoch's end: the loss on data the model never trained on
+    # At each epoch's end: the loss on
+    # data the model never trained on
     yhat_val = b + w * x_val
     error_val = yhat_val - y_val
     return (error_val**2).mean()
