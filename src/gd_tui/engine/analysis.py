@@ -87,3 +87,17 @@ class LossSurface:
         w_values = np.linspace(*w_range, size)
         losses = self(b_values[None, :], w_values[:, None])
         return b_values, w_values, np.maximum(losses, 0.0)
+
+
+@dataclass(frozen=True)
+class Reference:
+    """What the run is measured against, computed once per dataset."""
+
+    least_squares: tuple[float, float] | None
+    stability: Stability
+    surface: LossSurface
+
+
+def reference(x_train: np.ndarray, y_train: np.ndarray) -> Reference:
+    """Least squares, the stability bound and the loss surface of a training set."""
+    return Reference(least_squares(x_train, y_train), stability(x_train), LossSurface(x_train, y_train))
