@@ -42,10 +42,10 @@ class Breakpoints:
     epoch_reached: int | None = None
 
     def predicate(self, previous_loss: Callable[[], float | None]) -> Predicate:
-        """A run_until predicate; `previous_loss` gives the loss of the update before this one."""
+        """A run_until predicate; `previous_loss()` gives the loss of the update before this one."""
         if not self.enabled:
             return lambda state: False
-        return lambda state: self.which(state, previous_loss()) is not None
+        return lambda state: self.which(state, previous_loss) is not None
 
     @property
     def enabled(self) -> bool:
@@ -56,14 +56,18 @@ class Breakpoints:
             or self.epoch_reached is not None
         )
 
-    def which(self, state: State, previous_loss: float | None) -> str | None:
-        """A plain sentence naming the breakpoint that holds at `state`, if any."""
+    def which(self, state: State, previous_loss: Callable[[], float | None]) -> str | None:
+        """A plain sentence naming the breakpoint that holds at `state`, if any.
+
+        `previous_loss` is a callable so the history is read only when the check needs it.
+        """
         if self.loss_below is not None and state.last_step == 2 and state.loss is not None:
             if state.loss < self.loss_below:
                 return f"loss {state.loss:.6f} is below {self.loss_below:g}"
-        if self.loss_went_up and state.last_step == 2 and state.loss is not None and previous_loss is not None:
-            if state.loss > previous_loss:
-                return f"loss went up: {previous_loss:.6f} → {state.loss:.6f}"
+        if self.loss_went_up and state.last_step == 2 and state.loss is not None:
+            previous = previous_loss()
+            if previous is not None and state.loss > previous:
+                return f"loss went up: {previous:.6f} → {state.loss:.6f}"
         if self.grad_below is not None and state.last_step == 3:
             size = math.hypot(state.b_grad or 0.0, state.w_grad or 0.0)
             if size < self.grad_below:
