@@ -1,50 +1,85 @@
-"""Growable float arrays for the training history (amortized O(1) appends, no Python lists)."""
+"""Growable float arrays for the training history (amortized O(1) appends)."""
 
 from __future__ import annotations
 
+from typing import Any
+
 import numpy as np
+
+# Appends land in a short Python list first and are copied into the array a
+# chunk at a time: a list append costs a fraction of a NumPy scalar store,
+# and the training loop appends three or four values per update.
+CHUNK = 1024
 
 
 class Growable:
     """A float64 array that grows by doubling; `size` rows are in use."""
 
-    __slots__ = ("data", "size")
+    __slots__ = ("_data", "_pending", "_size")
 
     def __init__(self, columns: int = 1, capacity: int = 1024) -> None:
         shape = (capacity,) if columns == 1 else (capacity, columns)
-        self.data = np.empty(shape, dtype=np.float64)
-        self.size = 0
+        self._data = np.empty(shape, dtype=np.float64)
+        self._size = 0
+        self._pending: list[Any] = []  # rows not yet copied into _data
 
-    def append(self, value: float) -> None:
+    def append(self, value: Any) -> None:
         """Add one row (a number, or a tuple for multi-column arrays)."""
-        if self.size == len(self.data):
-            self.data = np.concatenate([self.data, np.empty_like(self.data)])
-        self.data[self.size] = value
-        self.size += 1
+        pending = self._pending
+        pending.append(value)
+        if len(pending) >= CHUNK:
+            self._flush()
+
+    def _flush(self) -> None:
+        pending = self._pending
+        if not pending:
+            return
+        start = self._size
+        stop = start + len(pending)
+        if stop > len(self._data):
+            grown = np.empty((max(2 * len(self._data), stop), *self._data.shape[1:]), dtype=np.float64)
+            grown[:start] = self._data[:start]
+            self._data = grown
+        self._data[start:stop] = pending
+        self._size = stop
+        pending.clear()
 
     def truncate(self, size: int) -> None:
         """Forget every row from `size` on (stepping back)."""
-        self.size = min(self.size, size)
+        self._flush()
+        self._size = min(self._size, size)
+
+    @property
+    def size(self) -> int:
+        return self._size + len(self._pending)
+
+    @property
+    def data(self) -> np.ndarray:
+        """The whole buffer, rows in use first (see `size`)."""
+        self._flush()
+        return self._data
 
     @property
     def values(self) -> np.ndarray:
         """The rows in use, as a read-only view."""
-        view = self.data[: self.size]
+        self._flush()
+        view = self._data[: self._size]
         view.flags.writeable = False
         return view
 
     def __len__(self) -> int:
-        return self.size
+        return self._size + len(self._pending)
 
     @property
     def nbytes(self) -> int:
-        return int(self.data.nbytes)
+        self._flush()
+        return int(self._data.nbytes)
 
 
 class History:
     """Loss per update, mean training and validation loss per epoch, and the (b, w) path."""
 
-    __slots__ = ("update_loss", "epoch_loss", "val_loss", "path")
+    __slots__ = ("epoch_loss", "path", "update_loss", "val_loss")
 
     def __init__(self) -> None:
         self.update_loss = Growable()  # loss of each update, on its batch

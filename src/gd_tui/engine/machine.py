@@ -6,6 +6,7 @@ import math
 from collections import deque
 from collections.abc import Callable
 from dataclasses import dataclass, fields, replace
+from operator import attrgetter
 
 import numpy as np
 
@@ -67,6 +68,10 @@ class State:
 # Fields a checkpoint keeps: the batch arrays are rebuilt from (epoch, start).
 _DERIVED = {"x_batch", "y_batch", "batch_idx", "yhat", "error"}
 _KEPT = tuple(f.name for f in fields(State) if f.name not in _DERIVED)
+_snapshot_of = attrgetter(*_KEPT)
+_UPDATE = _KEPT.index("update")
+
+isfinite = math.isfinite
 
 Predicate = Callable[[State], bool]
 
@@ -86,6 +91,8 @@ class Machine:
             self._repeat,
         )
         self._order: tuple[int, np.ndarray] | None = None
+        self._n_train = self.data.n_train  # the data never changes under a Machine
+        self._n_val = self.data.n_val
         self.reset()
 
     # --- public surface -------------------------------------------------
@@ -143,10 +150,17 @@ class Machine:
         """
         state = self.state
         was_diverged = state.diverged
-        advance = self._advance
+        run_step = self._steps
+        checkpoint = self._maybe_checkpoint
+        # _advance, inlined: this loop is where long runs spend their time.
         with np.errstate(all="ignore"):
             for _ in range(max_steps):
-                advance()
+                step = state.cursor
+                run_step[step]()
+                state.last_step = step
+                state.t += 1
+                if (step == 5 or step == 0) and state.cursor == 1:
+                    checkpoint()
                 if predicate(state):
                     return "reached"
                 if not was_diverged and state.diverged_at is not None:
@@ -196,12 +210,13 @@ class Machine:
         self._steps[step]()
         state.last_step = step
         state.t += 1
-        if state.cursor == 1 and step in (0, 5):
+        if (step == 5 or step == 0) and state.cursor == 1:
             self._maybe_checkpoint()
 
-    def _diverge_if(self, value: float, step: int) -> None:
+    def _diverge(self, step: int) -> None:
+        """Mark the state diverged at this step, unless it already was."""
         state = self.state
-        if not math.isfinite(value) and state.diverged_at is None:
+        if state.diverged_at is None:
             state.diverged_at = (state.epoch, state.update, step)
 
     def _initialize(self) -> None:
@@ -225,13 +240,15 @@ class Machine:
     def _loss(self) -> None:
         state = self.state
         state.error, state.loss = steps.loss(state.yhat, state.y_batch)  # type: ignore[arg-type]
-        self._diverge_if(state.loss, 2)
+        if not isfinite(state.loss):
+            self._diverge(2)
         state.cursor = 3
 
     def _gradients(self) -> None:
         state = self.state
         state.b_grad, state.w_grad = steps.gradients(state.x_batch, state.error)  # type: ignore[arg-type]
-        self._diverge_if(state.b_grad + state.w_grad, 3)
+        if not isfinite(state.b_grad + state.w_grad):
+            self._diverge(3)
         state.cursor = 4
 
     def _update(self) -> None:
@@ -239,29 +256,35 @@ class Machine:
         b, w = steps.update(state.b, state.w, state.b_grad, state.w_grad, state.lr)  # type: ignore[arg-type]
         state.b, state.w = b, w
         state.update += 1
+        loss = state.loss
         history = self.history
-        history.update_loss.append(state.loss)  # type: ignore[arg-type]
-        history.path.append((b[0], w[0]))
-        state.epoch_loss_sum += state.loss  # type: ignore[operator]
-        self._diverge_if(b[0] + w[0], 4)
+        history.update_loss.append(loss)
+        b0, w0 = b[0], w[0]
+        history.path.append((b0, w0))
+        state.epoch_loss_sum += loss  # type: ignore[operator]
+        if not isfinite(b0 + w0):
+            self._diverge(4)
         state.cursor = 5
 
     def _repeat(self) -> None:
         state = self.state
-        state.start, epoch_ended = steps.repeat(state.start, state.batch_size, self.data.n_train)
+        n_train = self._n_train
+        state.start, epoch_ended = steps.repeat(state.start, state.batch_size, n_train)
         if epoch_ended:
             data = self.data
+            history = self.history
             batches = state.batch + 1
-            self.history.epoch_loss.append(state.epoch_loss_sum / batches)
-            if data.n_val:
+            history.epoch_loss.append(state.epoch_loss_sum / batches)
+            if self._n_val:
                 state.val_loss = steps.validation_loss(state.b, state.w, data.x_val, data.y_val)  # type: ignore[arg-type]
-                self._diverge_if(state.val_loss, 5)
-            self.history.val_loss.append(np.nan if state.val_loss is None else state.val_loss)
+                if not isfinite(state.val_loss):
+                    self._diverge(5)
+            history.val_loss.append(np.nan if state.val_loss is None else state.val_loss)
             state.epoch += 1
             state.batch = 0
             state.start = 0
             state.epoch_loss_sum = 0.0
-            state.shuffled = state.batch_size < data.n_train
+            state.shuffled = state.batch_size < n_train
         else:
             state.batch += 1
         state.yhat = state.error = None  # they belonged to the batch just finished
@@ -280,12 +303,13 @@ class Machine:
     def _select_batch(self) -> None:
         state = self.state
         data = self.data
-        start, stop = state.start, state.start + state.batch_size
+        start = state.start
+        stop = start + state.batch_size
         if state.shuffled:
             idx = self.epoch_order(state.epoch)[start:stop]
             state.batch_idx = idx
             state.x_batch, state.y_batch = data.x_train[idx], data.y_train[idx]
-        elif start == 0 and stop >= data.n_train:
+        elif start == 0 and stop >= self._n_train:
             state.batch_idx = None
             state.x_batch, state.y_batch = data.x_train, data.y_train
         else:
@@ -315,19 +339,20 @@ class Machine:
     # --- checkpoints and replay -------------------------------------------
 
     def _snapshot(self) -> tuple[object, ...]:
-        state = self.state
-        return tuple(getattr(state, name) for name in _KEPT)
+        return _snapshot_of(self.state)
 
     def _checkpoint(self) -> None:
         self._recent.append((self.state.t, self._snapshot()))
 
     def _maybe_checkpoint(self) -> None:
-        if len(self._recent) == RECENT:
-            t, snapshot = self._recent[0]
-            updates = snapshot[_KEPT.index("update")]
-            if updates % SPARSE == 0:  # type: ignore[operator]
-                self._sparse.append((t, snapshot))
-        self._checkpoint()
+        # Runs once per update: kept free of further calls.
+        state = self.state
+        recent = self._recent
+        if len(recent) == RECENT:
+            oldest = recent[0]  # about to leave the dense window
+            if oldest[1][_UPDATE] % SPARSE == 0:  # type: ignore[operator]
+                self._sparse.append(oldest)
+        recent.append((state.t, _snapshot_of(state)))
 
     def _goto(self, target: int) -> None:
         """Restore the position after `target` steps: nearest checkpoint, then replay."""
