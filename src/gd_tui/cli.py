@@ -11,6 +11,7 @@ from typing import Any, NoReturn
 from gd_tui.engine import Config, ConfigError, Machine
 from gd_tui.engine.breakpoints import epochs
 from gd_tui.engine.config import FEATURES
+from gd_tui.lessons import LessonError, builtin_names, load_lesson
 from gd_tui.report import human, run_record, trace_record
 
 PROG = "gd-tui"
@@ -59,6 +60,9 @@ def add_config_flags(parser: argparse.ArgumentParser) -> None:
     """The flags that build a Config; every command takes the same ones."""
     # SUPPRESS: a flag given before the command must not be reset by the command's own default.
     group = parser.add_argument_group("data and training", argument_default=argparse.SUPPRESS)
+    group.add_argument(
+        "--lesson", metavar="NAME|FILE.toml", help="start from a lesson (see `gd-tui lessons`); other flags override it"
+    )
     group.add_argument("--seed", type=_whole_any, help="random seed (default 42)")
     group.add_argument("--n-points", type=_whole_any, help="synthetic points N (default 100)")
     group.add_argument("--true-b", type=_number, help="synthetic data's true b (default 1)")
@@ -91,7 +95,7 @@ def build_parser() -> argparse.ArgumentParser:
         description="A terminal step-debugger for gradient descent on y = b + w·x + ε.",
     )
     add_config_flags(parser)
-    commands = parser.add_subparsers(dest="command", metavar="{trace,run}", parser_class=_Parser)
+    commands = parser.add_subparsers(dest="command", metavar="{trace,run,lessons}", parser_class=_Parser)
     trace = commands.add_parser("trace", help="print each executed step, from step 0")
     trace.add_argument("--steps", type=_whole(0, MAX_STEPS), default=6, help="steps to execute (default 6)")
     trace.add_argument("--json", action="store_true", help="one JSON object per line")
@@ -100,6 +104,7 @@ def build_parser() -> argparse.ArgumentParser:
     run.add_argument("--epochs", type=_whole(0, MAX_EPOCHS), default=1000, help="epochs to run (default 1000)")
     run.add_argument("--json", action="store_true", help="one JSON object")
     add_config_flags(run)
+    commands.add_parser("lessons", help="list the built-in lessons, one line each")
     return parser
 
 
@@ -122,6 +127,13 @@ def _run(machine: Machine, count: int, as_json: bool) -> None:
             print(f"{key:<{width}}  {value!r}" if isinstance(value, float) else f"{key:<{width}}  {value}")
 
 
+def _lessons() -> None:
+    lessons = [load_lesson(name) for name in builtin_names()]
+    width = max(len(lesson.name) for lesson in lessons)
+    for lesson in lessons:
+        print(f"{lesson.name:<{width}}  {lesson.title}")
+
+
 def _fail(message: str) -> int:
     print(f"{PROG}: error: {message}", file=sys.stderr)
     return 2
@@ -132,11 +144,15 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser = build_parser()
     try:
         args = parser.parse_args(argv)
-        config = config_from_args(args)
+        if args.command == "lessons":
+            _lessons()
+            return 0
+        lesson = load_lesson(args.lesson) if getattr(args, "lesson", None) is not None else None
+        config = config_from_args(args, base=None if lesson is None else lesson.config)
         if args.command is None:
             from gd_tui.app import run_app  # the UI loads only when it is needed
 
-            return run_app(config)
+            return run_app(config, lesson=lesson)
         machine = Machine(config)
         if args.command == "trace":
             _trace(machine, args.steps, args.json)
@@ -144,6 +160,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             _run(machine, args.epochs, args.json)
     except UsageError as error:
         return _fail(str(error))
+    except LessonError as error:
+        return _fail(f"--lesson: {error}".replace("\n", " "))
     except ConfigError as error:
         option = "--" + error.option.replace("_", "-")
         return _fail(f"{option}: {error.message}")

@@ -82,11 +82,11 @@ def load_lesson(name_or_path: str | os.PathLike[str]) -> Lesson:
         return parse_lesson(text, f"{name_or_path}.toml", Path(__file__).parent, name_or_path)
     location = os.fspath(name_or_path)
     looks_like_path = location.endswith(".toml") or "/" in location or os.sep in location
-    if not isinstance(name_or_path, str) or looks_like_path or Path(location).exists():
+    if location and (not isinstance(name_or_path, str) or looks_like_path or Path(location).exists()):
         path = Path(location).expanduser()
         return parse_lesson(_read(path, location), location, path.parent, path.stem)
     raise LessonError(
-        location, f"no such lesson; built-in lessons are {', '.join(builtin_names())} (or give a .toml file)"
+        location or "''", f"no such lesson; built-in lessons are {', '.join(builtin_names())} (or give a .toml file)"
     )
 
 
@@ -123,7 +123,7 @@ def parse_lesson(text: str, source: str = "<lesson>", base_dir: Path | None = No
     raw_notes = _step_notes(_table(document, "notes", reader), reader)
     values = _placeholders(config, origins, reader)
     lesson_name = _text(document, "name", reader, default=name, one_line=True)
-    title = _text(document, "title", reader, one_line=True)
+    title = _format(_text(document, "title", reader, one_line=True), values, reader, "title")
     note = _format(_text(document, "note", reader), values, reader, "note")
     step_notes = {int(key): _format(value, values, reader, "notes", key) for key, value in raw_notes.items()}
     return Lesson(lesson_name, title, config, breakpoints, note, step_notes)
