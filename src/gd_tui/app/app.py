@@ -1,0 +1,364 @@
+"""GDApp: the step-debugger. Keys call actions; each action makes one call on the Machine."""
+
+from __future__ import annotations
+
+import asyncio
+import time
+from collections.abc import Iterable
+from pathlib import Path
+
+from textual import on
+from textual.app import App, ComposeResult, SystemCommand
+from textual.binding import Binding
+from textual.containers import Horizontal, Vertical
+from textual.events import Resize
+from textual.screen import Screen
+from textual.widgets import Footer, Static
+
+from gd_tui.app.screens.breakpoints import BreakpointsScreen
+from gd_tui.app.screens.help import HelpScreen
+from gd_tui.app.screens.prompt import PromptScreen
+from gd_tui.app.view import View
+from gd_tui.app.widgets.charts import LossChart
+from gd_tui.app.widgets.gradients import GradientsPane
+from gd_tui.app.widgets.loss import LossPane
+from gd_tui.app.widgets.nextstep import NextStepLine
+from gd_tui.app.widgets.params import ParamsPane
+from gd_tui.app.widgets.predictions import PredictionsTable
+from gd_tui.app.widgets.source import SourcePane
+from gd_tui.engine import Config, ConfigError, Machine
+from gd_tui.engine.analysis import reference
+from gd_tui.engine.breakpoints import Breakpoints, Predicate, end_of_epoch, end_of_update, step_done
+
+LR_LADDER = (0.001, 0.005, 0.01, 0.02, 0.05, 0.1, 0.2, 0.5, 0.8, 1.0, 1.1, 1.5, 2.0, 5.0)
+MINI_BATCH = 16  # the book's mini-batch size (chapter 2)
+MIN_SIZE = (64, 18)  # below this the panes cannot show their numbers
+FRAME = 1 / 30  # a long run yields to the screen this often
+CHART_FRAMES = 6  # ... and redraws the chart every this many frames
+
+
+class GDApp(App[None]):
+    """A terminal step-debugger for gradient descent on y = b + w·x + ε."""
+
+    TITLE = "gd-tui"
+    CSS_PATH = Path(__file__).parent / "app.tcss"  # absolute: subclasses live elsewhere
+    ENABLE_COMMAND_PALETTE = True
+    VERTICAL_BREAKPOINTS = [(0, "-short"), (32, "-tall")]
+
+    # The one list of keys: the footer, the help screen and the palette are built from it.
+    BINDINGS = [
+        Binding("n,space,right", "next", "Step", tooltip="Execute exactly one step"),
+        Binding("p,left", "back", "Back", tooltip="Undo exactly one step"),
+        Binding(
+            "u", "run_update", "Update", show=False, tooltip="Run to the end of the current update (through step 5)"
+        ),
+        Binding("e", "run_epoch", "Epoch", tooltip="Run to the end of the current epoch"),
+        Binding("c", "continue", "Continue", tooltip="Run until a breakpoint fires; c or escape pauses"),
+        Binding("escape", "pause", "Pause", show=False, tooltip="Pause a running continue"),
+        *(
+            Binding(
+                str(k), f"run_to_step({k})", f"To step {k}", show=False, tooltip=f"Run until step {k} has just executed"
+            )
+            for k in range(6)
+        ),
+        Binding("r", "reset", "Reset", tooltip="Reset to before step 0"),
+        Binding("plus,equals_sign", "lr_up", "lr+", show=False, tooltip="Learning rate up the ladder"),
+        Binding("minus", "lr_down", "lr-", show=False, tooltip="Learning rate down the ladder"),
+        Binding("m", "cycle_mode", "Mode", show=False, tooltip="Cycle batch → mini-batch → stochastic"),
+        Binding("b", "breakpoints", "Breaks", show=False, tooltip="Breakpoints dialog"),
+        Binding("l", "log_scale", "Log", show=False, tooltip="Log scale on the chart"),
+        Binding("pagedown", "table_page(1)", "Table ↓", show=False, tooltip="Scroll the predictions table down"),
+        Binding("pageup", "table_page(-1)", "Table ↑", show=False, tooltip="Scroll the predictions table up"),
+        Binding("question_mark,f1", "help", "Help", tooltip="Every key, and what each of the six steps does"),
+        Binding("q", "quit", "Quit", tooltip="Quit"),
+        Binding("ctrl+c", "quit", "Quit", show=False, priority=True, tooltip="Quit"),
+    ]
+
+    def __init__(self, config: Config | None = None, *, breakpoints: Breakpoints | None = None) -> None:
+        super().__init__()
+        self.machine = Machine(config)
+        self.view = View(self.machine, reference(self.machine.data.x_train, self.machine.data.y_train))
+        if breakpoints is not None:
+            self.view.breakpoints = breakpoints
+        self._run_active = False
+        self._run_frames = 0
+
+    # --- layout -----------------------------------------------------------
+
+    def compose(self) -> ComposeResult:
+        with Horizontal(id="main"):
+            with Vertical(id="left"):
+                yield SourcePane(id="source")
+                yield LossPane(id="loss")
+                yield GradientsPane(id="gradients")
+            with Vertical(id="right"):
+                yield ParamsPane(id="params")
+                yield PredictionsTable(id="predictions")
+                yield LossChart(id="chart")
+        yield NextStepLine(id="next")
+        yield Static(id="too-small")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.show_state()
+
+    @on(Resize)
+    def _check_size(self, event: Resize) -> None:
+        width, height = event.size
+        small = width < MIN_SIZE[0] or height < MIN_SIZE[1]
+        self.screen.set_class(small, "too-small")
+        if small:
+            self.query_one("#too-small", Static).update(
+                f"The terminal is {width}x{height}; gd-tui needs at least {MIN_SIZE[0]}x{MIN_SIZE[1]}. "
+                "Enlarge it to go on (nothing is lost)."
+            )
+
+    # --- state → panes ------------------------------------------------------
+
+    def show_state(self, chart: bool = True) -> None:
+        """Push the machine's state into every pane; each redraws only what changed."""
+        view = self.view
+        view.running = self._run_active
+        for pane in (
+            self.query_one(SourcePane),
+            self.query_one(ParamsPane),
+            self.query_one(LossPane),
+            self.query_one(GradientsPane),
+            self.query_one(PredictionsTable),
+            self.query_one(NextStepLine),
+        ):
+            pane.show(view)
+        if chart:
+            self.query_one(LossChart).show(view)
+        view.fresh = False
+
+    def say(self, message: str) -> None:
+        """Put a one-line message before the next-step sentence."""
+        self.view.message = message
+        self.query_one(NextStepLine).show(self.view)
+
+    def _act(self, message: str = "") -> None:
+        self.view.message = message
+        self.show_state()
+
+    # --- stepping -------------------------------------------------------------
+
+    def action_next(self) -> None:
+        self._stop()
+        self.machine.advance()
+        self._act()
+
+    def action_back(self) -> None:
+        self._stop()
+        if self.machine.state.t == 0:
+            self._act("Already at the start: nothing to step back over.")
+            return
+        self.machine.back()
+        self._act()
+
+    def action_run_update(self) -> None:
+        self._start(end_of_update(), "end of update")
+
+    def action_run_epoch(self) -> None:
+        self._start(end_of_epoch(self.machine.state), "end of epoch")
+
+    def action_run_to_step(self, step: int) -> None:
+        self._start(step_done(step), f"step {step} done")
+
+    def action_continue(self) -> None:
+        if self._run_active:
+            self._stop("Paused.")
+            return
+        history = self.machine.history.update_loss
+
+        def previous_loss() -> float | None:
+            return float(history.values[-1]) if len(history) else None
+
+        self._previous_loss = previous_loss
+        self._start(self.view.breakpoints.predicate(previous_loss), None)
+
+    def action_pause(self) -> None:
+        if self._run_active:
+            self._stop("Paused.")
+
+    def action_reset(self) -> None:
+        self._stop()
+        self.machine.reset()
+        self.view.fresh = True
+        self._act("Reset: back to before step 0.")
+
+    def _start(self, predicate: Predicate, target: str | None) -> None:
+        self._stop()
+        self._run_active = True
+        self.run_worker(self._run(predicate, target), exclusive=True, group="run")
+
+    def _stop(self, message: str | None = None) -> None:
+        if self._run_active:
+            self._run_active = False
+            self.workers.cancel_group(self, "run")
+            self._act(message or "")
+
+    async def _run(self, predicate: Predicate, target: str | None) -> None:
+        """Run in time slices so keys and redraws get their turn; stop on the predicate or divergence."""
+        machine = self.machine
+        self.say("Running… (c or escape pauses)" if target is None else f"Running to {target}…")
+        while self._run_active:
+            deadline = time.perf_counter() + FRAME
+            hit = False
+
+            def stop_here(state: object, predicate: Predicate = predicate) -> bool:
+                nonlocal hit
+                hit = predicate(state)  # type: ignore[arg-type]
+                return hit or time.perf_counter() > deadline
+
+            reason = machine.run_until(stop_here)
+            self._run_frames += 1
+            if reason == "diverged" or hit:
+                self._run_active = False
+                if reason == "diverged":
+                    message = ""
+                elif target is None:
+                    fired = self.view.breakpoints.which(machine.state, self._previous_loss)
+                    message = f"Breakpoint: {fired}."
+                else:
+                    message = ""
+                self._act(message)
+                return
+            self.show_state(chart=self._run_frames % CHART_FRAMES == 0)
+            await asyncio.sleep(0)
+
+    # --- settings ----------------------------------------------------------------
+
+    def _set_lr(self, lr: float) -> None:
+        try:
+            self.machine.set_lr(lr)
+        except ConfigError as error:
+            self._act(f"Refused: {error}")
+            return
+        self._act(f"Learning rate {lr:g} from the next update on.")
+
+    def action_lr_up(self) -> None:
+        lr = self.machine.state.lr
+        higher = [value for value in LR_LADDER if value > lr * (1 + 1e-9)]
+        if not higher:
+            self._act(f"lr {lr:g} is the top of the ladder.")
+            return
+        self._set_lr(higher[0])
+
+    def action_lr_down(self) -> None:
+        lr = self.machine.state.lr
+        lower = [value for value in LR_LADDER if value < lr * (1 - 1e-9)]
+        if not lower:
+            self._act(f"lr {lr:g} is the bottom of the ladder.")
+            return
+        self._set_lr(lower[-1])
+
+    def _set_batch_size(self, batch_size: int) -> None:
+        try:
+            self.machine.set_batch_size(batch_size)
+        except ConfigError as error:
+            self._act(f"Refused: {error}")
+            return
+        self._act(f"Batch size {batch_size} ({self.machine.mode}) from the next batch on.")
+
+    def action_cycle_mode(self) -> None:
+        n_train = self.machine.data.n_train
+        sizes = {"batch": min(MINI_BATCH, n_train - 1), "mini-batch": 1, "stochastic": n_train}
+        self._set_batch_size(max(1, sizes[self.machine.mode]))
+
+    def action_log_scale(self) -> None:
+        self.view.log_scale = not self.view.log_scale
+        self.query_one(LossChart).show(self.view)
+
+    def action_table_page(self, direction: int) -> None:
+        table = self.query_one(PredictionsTable)
+        table.scroll_to(y=table.scroll_y + direction * max(1, table.size.height - 2), animate=False)
+
+    def action_breakpoints(self) -> None:
+        def apply(breakpoints: Breakpoints | None) -> None:
+            if breakpoints is not None:
+                self.view.breakpoints = breakpoints
+                self._act("Breakpoints set.")
+
+        self.push_screen(BreakpointsScreen(self.view.breakpoints), apply)
+
+    def action_help(self) -> None:
+        self.push_screen(HelpScreen(self.BINDINGS))
+
+    def _new_config(self, config: Config) -> None:
+        """Start over on new data (a new seed): a new machine and its reference answers."""
+        self._stop()
+        self.machine = Machine(config)
+        self.view.machine = self.machine
+        self.view.reference = reference(self.machine.data.x_train, self.machine.data.y_train)
+        self.view.fresh = True
+        self._act(f"New data with seed {config.seed}; reset to before step 0.")
+
+    # --- the command palette --------------------------------------------------
+
+    def get_system_commands(self, screen: Screen[object]) -> Iterable[SystemCommand]:
+        yield from super().get_system_commands(screen)
+        for binding in self.BINDINGS:
+            if isinstance(binding, Binding) and binding.action not in ("quit",):
+                key = binding.key.split(",")[0]
+                yield SystemCommand(
+                    f"{binding.tooltip or binding.description} ({key})",
+                    binding.description,
+                    lambda action=binding.action: self.run_action(action),
+                )
+        yield SystemCommand("Set learning rate…", "Type an exact learning rate", self._ask_lr)
+        yield SystemCommand("Set batch size…", "Type an exact batch size", self._ask_batch_size)
+        yield SystemCommand("Set seed…", "New data and a new random start", self._ask_seed)
+
+    def _ask_lr(self) -> None:
+        def check(text: str) -> str | None:
+            try:
+                self.machine.config.with_changes(lr=float(text))
+            except ValueError as error:
+                return str(error) if isinstance(error, ConfigError) else f"lr: must be a number (got {text!r})"
+            return None
+
+        self.push_screen(
+            PromptScreen("Learning rate", str(self.machine.state.lr), check),
+            lambda text: text is not None and self._set_lr(float(text)),
+        )
+
+    def _ask_batch_size(self) -> None:
+        n_train = self.machine.data.n_train
+
+        def check(text: str) -> str | None:
+            try:
+                value = int(text)
+            except ValueError:
+                return f"batch size: must be a whole number from 1 to {n_train} (got {text!r})"
+            return None if 1 <= value <= n_train else f"batch size: must be from 1 to {n_train} (got {value})"
+
+        self.push_screen(
+            PromptScreen("Batch size", str(self.machine.state.batch_size), check),
+            lambda text: text is not None and self._set_batch_size(int(text)),
+        )
+
+    def _ask_seed(self) -> None:
+        def parse(text: str) -> Config:
+            return self.machine.config.with_changes(seed=int(text))
+
+        def check(text: str) -> str | None:
+            try:
+                Machine(parse(text)) if self.machine.config.data is None else parse(text)
+            except ValueError as error:
+                return str(error) if isinstance(error, ConfigError) else f"seed: must be a whole number (got {text!r})"
+            return None
+
+        self.push_screen(
+            PromptScreen("Seed", str(self.machine.config.seed), check),
+            lambda text: text is not None and self._new_config(parse(text)),
+        )
+
+
+def run_app(config: Config | None = None, **options: object) -> int:
+    """Run the app in this terminal; returns the exit code."""
+    GDApp(config).run()
+    return 0
+
+
+__all__ = ["GDApp", "run_app"]

@@ -1,0 +1,99 @@
+"""The breakpoints dialog: training events that stop a `continue` run."""
+
+from __future__ import annotations
+
+import math
+
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Vertical
+from textual.screen import ModalScreen
+from textual.widgets import Checkbox, Input, Label, Static
+
+from gd_tui.engine.breakpoints import Breakpoints
+
+
+class BreakpointError(ValueError):
+    """A field holds a value no breakpoint can use."""
+
+
+def _positive(label: str, text: str) -> float | None:
+    if not text:
+        return None
+    try:
+        value = float(text)
+    except ValueError:
+        raise BreakpointError(f"{label}: must be a number above 0, or empty for off (got {text!r})") from None
+    if not math.isfinite(value) or value <= 0:
+        raise BreakpointError(f"{label}: must be a finite number above 0, or empty for off (got {text!r})")
+    return value
+
+
+def _epoch(text: str) -> int | None:
+    if not text:
+        return None
+    try:
+        value = int(text)
+    except ValueError:
+        raise BreakpointError(
+            f"epoch reached: must be a whole number from 1, or empty for off (got {text!r})"
+        ) from None
+    if value < 1:
+        raise BreakpointError(f"epoch reached: must be a whole number from 1, or empty for off (got {value})")
+    return value
+
+
+def parse_breakpoints(loss_below: str, loss_went_up: bool, grad_below: str, epoch_reached: str) -> Breakpoints:
+    """Breakpoints from the dialog's fields; raises BreakpointError naming the bad field."""
+    return Breakpoints(
+        loss_below=_positive("loss below", loss_below.strip()),
+        loss_went_up=loss_went_up,
+        grad_below=_positive("gradient size below", grad_below.strip()),
+        epoch_reached=_epoch(epoch_reached.strip()),
+    )
+
+
+def _text(value: float | None) -> str:
+    return "" if value is None else f"{value:g}"
+
+
+class BreakpointsScreen(ModalScreen[Breakpoints | None]):
+    """Tab moves between fields, Enter applies, Escape cancels; empty fields are off."""
+
+    BINDINGS = [Binding("escape", "cancel", "Cancel")]
+
+    def __init__(self, current: Breakpoints) -> None:
+        super().__init__()
+        self._current = current
+
+    def compose(self) -> ComposeResult:
+        current = self._current
+        with Vertical(id="dialog"):
+            yield Label("Breakpoints for c (continue): Tab moves, Enter applies, Escape cancels")
+            yield Label("loss below")
+            yield Input(_text(current.loss_below), id="loss-below", placeholder="off")
+            yield Checkbox("loss went up (from one update to the next)", current.loss_went_up, id="loss-went-up")
+            yield Label("gradient size below  (√(b_grad² + w_grad²))")
+            yield Input(_text(current.grad_below), id="grad-below", placeholder="off")
+            yield Label("epoch reached")
+            yield Input(_text(current.epoch_reached), id="epoch-reached", placeholder="off")
+            yield Label("diverged: always on", classes="dim")
+            yield Static("", id="error")
+
+    @on(Input.Submitted)
+    def _apply(self) -> None:
+        try:
+            breakpoints = parse_breakpoints(
+                self.query_one("#loss-below", Input).value,
+                self.query_one("#loss-went-up", Checkbox).value,
+                self.query_one("#grad-below", Input).value,
+                self.query_one("#epoch-reached", Input).value,
+            )
+        except BreakpointError as error:
+            self.query_one("#error", Static).update(str(error))
+            return
+        self.dismiss(breakpoints)
+
+    def action_cancel(self) -> None:
+        self.dismiss(None)

@@ -1,0 +1,68 @@
+"""Help: every key (from the App's BINDINGS) and what each of the six steps does."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from rich.table import Table
+from rich.text import Text
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import VerticalScroll
+from textual.screen import ModalScreen
+from textual.widgets import Static
+
+STEPS = (
+    ("0 initialize", "draw random b and w: where gradient descent starts"),
+    ("1 forward", "predictions for the batch: ŷ = b + w·x"),
+    ("2 loss", "error = ŷ − y; loss = mean(error²), the mean squared error"),
+    ("3 gradients", "b_grad = 2·mean(error), w_grad = 2·mean(x·error): the loss's slopes"),
+    ("4 update", "b ← b − lr·b_grad, w ← w − lr·w_grad: a step downhill"),
+    ("5 repeat", "next batch; after the last one the epoch ends and the validation loss is computed"),
+)
+
+KEY_NAMES = {"space": "space", "right": "→", "left": "←", "plus": "+", "minus": "-", "equals_sign": "=",
+             "question_mark": "?", "escape": "esc", "pagedown": "PgDn", "pageup": "PgUp"}  # fmt: skip
+
+
+def key_label(keys: str) -> str:
+    """'n,space,right' -> 'n space →'."""
+    return " ".join(KEY_NAMES.get(key, key) for key in keys.split(","))
+
+
+class HelpScreen(ModalScreen[None]):
+    """The keys and the six steps; any of escape, ? or q closes it."""
+
+    BINDINGS = [Binding("escape,question_mark,q,f1", "close", "Close")]
+
+    def __init__(self, bindings: Iterable[BindingType]) -> None:
+        super().__init__()
+        self._bindings = [b for b in bindings if isinstance(b, Binding)]
+
+    def compose(self) -> ComposeResult:
+        keys = Table.grid(padding=(0, 2))
+        keys.add_column(style="bold")
+        keys.add_column()
+        digits = [b for b in self._bindings if b.key.isdigit()]
+        for binding in self._bindings:
+            if binding in digits[1:]:
+                continue
+            if binding is digits[0]:
+                keys.add_row("0–5", "Run until step k has just executed")
+                continue
+            keys.add_row(key_label(binding.key), binding.tooltip or binding.description)
+        keys.add_row("ctrl+p", "Command palette: every action, exact lr, batch size, seed")
+        steps = Table.grid(padding=(0, 2))
+        steps.add_column(style="bold")
+        steps.add_column()
+        for name, what in STEPS:
+            steps.add_row(name, what)
+        with VerticalScroll(id="help"):
+            yield Static(Text("Keys", style="bold underline"))
+            yield Static(keys)
+            yield Static(Text("\nThe six steps", style="bold underline"))
+            yield Static(steps)
+            yield Static(Text("\nescape, ? or q closes this help", style="dim"))
+
+    def action_close(self) -> None:
+        self.dismiss(None)

@@ -1,0 +1,42 @@
+"""A one-value dialog: type, Enter to apply, Escape to cancel; a bad value is refused in place."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Vertical
+from textual.screen import ModalScreen
+from textual.widgets import Input, Label, Static
+
+
+class PromptScreen(ModalScreen[str | None]):
+    """Ask for one value; `check` returns an error message or None."""
+
+    BINDINGS = [Binding("escape", "cancel", "Cancel")]
+
+    def __init__(self, title: str, value: str, check: Callable[[str], str | None]) -> None:
+        super().__init__()
+        self._title = title
+        self._value = value
+        self._check = check
+
+    def compose(self) -> ComposeResult:
+        with Vertical(id="dialog"):
+            yield Label(f"{self._title} (Enter applies, Escape cancels)")
+            yield Input(self._value, id="value", select_on_focus=True)
+            yield Static("", id="error")
+
+    @on(Input.Submitted)
+    def _submit(self, event: Input.Submitted) -> None:
+        text = event.value.strip()
+        problem = self._check(text)
+        if problem:
+            self.query_one("#error", Static).update(problem)
+            return
+        self.dismiss(text)
+
+    def action_cancel(self) -> None:
+        self.dismiss(None)

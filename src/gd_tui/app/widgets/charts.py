@@ -1,0 +1,54 @@
+"""The loss history chart (plotext), drawn from a bounded number of points however long the run."""
+
+from __future__ import annotations
+
+import numpy as np
+from textual_plotext import PlotextPlot
+
+from gd_tui.app.view import View
+
+MAX_POINTS = 300  # per series: the terminal has fewer columns than this anyway
+
+
+def downsample(values: np.ndarray, limit: int = MAX_POINTS) -> tuple[np.ndarray, np.ndarray]:
+    """(positions 1.., values) with at most `limit` evenly spaced points, the last one kept."""
+    count = len(values)
+    if count <= limit:
+        return np.arange(1, count + 1), values
+    idx = np.linspace(0, count - 1, limit).astype(np.int64)
+    return idx + 1, values[idx]
+
+
+class LossChart(PlotextPlot):
+    """Training loss per update and validation loss per epoch."""
+
+    def __init__(self, *, id: str | None = None) -> None:
+        super().__init__(id=id)
+        self.border_title = "Loss history"
+        self._key: tuple[object, ...] | None = None
+
+    def show(self, view: View) -> None:
+        """Replot only when the history grew or shrank, or the scale changed."""
+        machine = view.machine
+        history = machine.history
+        key = (id(machine), len(history.update_loss), len(history.val_loss), view.log_scale)
+        if key == self._key:
+            return
+        self._key = key
+        plt = self.plt
+        plt.clear_figure()
+        plt.xlabel("update")
+        update_x, update_loss = downsample(history.update_loss.values)
+        finite = np.isfinite(update_loss) & (update_loss > 0)
+        if finite.any():
+            plt.plot(update_x[finite].tolist(), update_loss[finite].tolist(), label="train", marker="braille")
+        # Validation loss is measured at epoch ends: place it at that epoch's last update.
+        val_x, val_loss = downsample(history.val_loss.values)
+        val_x = val_x * machine.updates_per_epoch
+        finite = np.isfinite(val_loss) & (val_loss > 0)
+        if finite.any():
+            plt.plot(val_x[finite].tolist(), val_loss[finite].tolist(), label="val", marker="braille")
+        if view.log_scale:
+            plt.yscale("log")
+        self.border_subtitle = "log scale" if view.log_scale else ""
+        self.refresh()

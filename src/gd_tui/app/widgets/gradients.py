@@ -1,0 +1,51 @@
+"""Gradients: both formulas with their numbers, beside a finite-difference check."""
+
+from __future__ import annotations
+
+from rich.text import Text
+
+from gd_tui.app.format import num, scalar
+from gd_tui.app.view import View
+from gd_tui.app.widgets.pane import Pane, lines
+from gd_tui.engine.analysis import numerical_gradients
+
+
+class GradientsPane(Pane):
+    """b_grad and w_grad as step 3 computed them, and a central-difference check."""
+
+    TITLE = "Gradients"
+
+    def __init__(self, *, id: str | None = None) -> None:
+        super().__init__(id=id)
+        self._check: tuple[int, tuple[float, float] | None] = (-1, None)
+
+    def _numerical(self, view: View) -> tuple[float, float] | None:
+        """The check at the point where step 3 ran; computed once per update."""
+        state = view.machine.state
+        if state.b_grad is None or state.x_batch is None or state.last_step not in (3, 4):
+            return None
+        key = state.t if state.last_step == 3 else state.t - 1
+        if self._check[0] != key:
+            b, w = scalar(state.b), scalar(state.w)
+            if state.last_step == 4:  # the check belongs to the point before the update
+                b, w = view.machine.history.path.values[-2]
+            self._check = (key, numerical_gradients(b, w, state.x_batch, state.y_batch))  # type: ignore[arg-type]
+        return self._check[1]
+
+    def build(self, view: View) -> Text:
+        state = view.machine.state
+        marks = self.marks
+        check = self._numerical(view)
+        if check is None:
+            verdict = Text("finite-difference check after step 3", style="dim")
+        else:
+            agree = all(
+                abs(a - n) <= 1e-5 * max(1.0, abs(a))
+                for a, n in zip((scalar(state.b_grad), scalar(state.w_grad)), check, strict=True)  # type: ignore[arg-type]
+            )
+            verdict = Text(f"check b {num(check[0], 6)}  w {num(check[1], 6)} {'✓' if agree else '✗'}")
+        return lines(
+            Text.assemble("b_grad = 2·mean(error)   ", marks.value("b_grad", num(state.b_grad), "bold")),
+            Text.assemble("w_grad = 2·mean(x·error) ", marks.value("w_grad", num(state.w_grad), "bold")),
+            verdict,
+        )

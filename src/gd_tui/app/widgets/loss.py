@@ -1,0 +1,31 @@
+"""Loss: the MSE formula with its numbers, the batch loss and the last validation loss."""
+
+from __future__ import annotations
+
+from rich.text import Text
+
+from gd_tui.app.format import num
+from gd_tui.app.view import View
+from gd_tui.app.widgets.pane import Pane, lines
+
+
+class LossPane(Pane):
+    """The loss of the current batch, and on the validation set at the last epoch end."""
+
+    TITLE = "Loss"
+
+    def build(self, view: View) -> Text:
+        machine = view.machine
+        state = machine.state
+        marks = self.marks
+        n = 0 if state.x_batch is None else len(state.x_batch)
+        if state.error is None:
+            formula = Text(f"loss = mean((ŷ − y)²) over {n} points", style="dim")
+        else:
+            formula = Text(f"error = ŷ − y; loss = mean(error²), n={n}")
+        validation = (
+            Text.assemble("val loss ", marks.value("val", num(state.val_loss)), f"  (epoch {state.epoch})")
+            if machine.data.n_val
+            else Text("val loss —  (no validation set)", style="dim")
+        )
+        return lines(formula, Text.assemble("loss     ", marks.value("loss", num(state.loss), "bold")), validation)

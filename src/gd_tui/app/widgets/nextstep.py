@@ -1,0 +1,68 @@
+"""The next-step line: what the next key press does and why, or why the run stopped."""
+
+from __future__ import annotations
+
+from rich.text import Text
+
+from gd_tui.app.view import View
+from gd_tui.app.widgets.pane import Pane
+
+
+def next_sentence(view: View) -> str:
+    """One plain sentence about the step under the cursor, in the lesson's spirit."""
+    machine = view.machine
+    state = machine.state
+    n = 0 if state.x_batch is None else len(state.x_batch)
+    batches = machine.updates_per_epoch
+    where = f"batch {state.batch + 1}/{batches} of epoch {state.epoch + 1}"
+    match state.cursor:
+        case 0:
+            return f"Next: step 0, initialize — draw a random b and w (seed {machine.config.seed}) to start from."
+        case 1:
+            return f"Next: step 1, forward — predict ŷ = b + w·x for the {n} points of {where}."
+        case 2:
+            return "Next: step 2, loss — how far off are we? error = ŷ − y, loss = mean(error²)."
+        case 3:
+            return "Next: step 3, gradients — which way, and how steeply, the loss rises in b and in w."
+        case 4:
+            return f"Next: step 4, update — move b and w against their gradients, scaled by lr {state.lr:g}."
+        case _:
+            if state.start + state.batch_size >= machine.data.n_train:
+                return (
+                    f"Next: step 5, repeat — {where} is the last: the epoch ends and the validation loss is computed."
+                )
+            return f"Next: step 5, repeat — on to batch {state.batch + 2}/{batches}; the epoch goes on."
+
+
+def divergence_banner(view: View) -> str | None:
+    """The plain-words alarm when the numbers stopped being finite."""
+    state = view.machine.state
+    if state.diverged_at is None:
+        return None
+    epoch, update, step = state.diverged_at
+    limit = view.reference.stability.critical_lr
+    why = (
+        f"lr {state.lr:g} is above the largest stable rate {limit:.3g}"
+        if state.lr > limit
+        else "the numbers overflowed"
+    )
+    return (
+        f"DIVERGED at epoch {epoch}, update {update}, step {step}: {why}. "
+        "Press p to step back, - to lower lr, r to reset."
+    )
+
+
+class NextStepLine(Pane):
+    """The sentence under the panes; a banner replaces it when the run diverged."""
+
+    def build(self, view: View) -> Text:
+        banner = divergence_banner(view)
+        if banner:
+            return Text(banner, style="bold reverse")
+        text = Text(next_sentence(view))
+        note = view.step_notes.get(view.machine.state.cursor)
+        if view.message:
+            text = Text.assemble((view.message, "bold"), "  ", text)
+        elif note:
+            text.append(f"  {note}", style="italic")
+        return text

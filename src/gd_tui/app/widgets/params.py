@@ -1,0 +1,59 @@
+"""Parameters: b and w with their last change, the reference answers, lr, batch and progress."""
+
+from __future__ import annotations
+
+from rich.text import Text
+
+from gd_tui.app.format import num, signed
+from gd_tui.app.view import View
+from gd_tui.app.widgets.pane import Pane, lines
+
+
+class ParamsPane(Pane):
+    """b, w, what they should become, and where the run stands."""
+
+    TITLE = "Parameters"
+
+    def build(self, view: View) -> Text:
+        machine = view.machine
+        state = machine.state
+        data = machine.data
+        path = machine.history.path.values
+        marks = self.marks
+        b_change = w_change = None
+        if state.last_step == 4 and len(path) >= 2:
+            b_change, w_change = path[-1] - path[-2]
+        rows = []
+        for name, value, change in (("b", state.b, b_change), ("w", state.w, w_change)):
+            row = Text.assemble(f"{name} ", marks.value(name, num(value).rjust(12), "bold"))
+            if change is not None:
+                row.append(f"  Δ {signed(change)}", style="dim")
+            rows.append(row)
+        true = (
+            f"true   b {num(data.true_b, 4)}  w {num(data.true_w, 4)}"
+            if data.true_b is not None
+            else "true   unknown (CSV data)"
+        )
+        ols = view.reference.least_squares
+        lstsq = f"lstsq  b {num(ols[0], 4)}  w {num(ols[1], 4)}" if ols else "lstsq  undefined (x is constant)"
+        stability = view.reference.stability
+        stable = Text(f"stable below lr ≈ {stability.critical_lr:.3g}")
+        if state.lr >= stability.critical_lr and machine.mode == "batch":
+            stable = Text(f"lr {state.lr:g} ≥ stable limit {stability.critical_lr:.3g}!", style="bold")
+        per_epoch = machine.updates_per_epoch
+        return lines(
+            *rows,
+            true,
+            lstsq,
+            Text.assemble(
+                "lr ", marks.value("lr", f"{state.lr:g}", "bold"), f"  batch {state.batch_size} ({machine.mode})"
+            ),
+            Text.assemble(
+                "epoch ",
+                marks.value("epoch", str(state.epoch)),
+                "  update ",
+                marks.value("update", str(state.update)),
+                f"  ({per_epoch}/epoch)",
+            ),
+            stable,
+        )
