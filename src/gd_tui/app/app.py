@@ -206,7 +206,7 @@ class GDApp(App[None]):
             deadline = time.perf_counter() + FRAME
             hit = False
 
-            def stop_here(state: object, predicate: Predicate = predicate) -> bool:
+            def stop_here(state: object, predicate: Predicate = predicate, deadline: float = deadline) -> bool:
                 nonlocal hit
                 hit = predicate(state)  # type: ignore[arg-type]
                 return hit or time.perf_counter() > deadline

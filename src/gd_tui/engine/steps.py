@@ -12,7 +12,7 @@ import numpy as np
 
 def initialize(seed: int) -> tuple[np.ndarray, np.ndarray]:
     # Step 0: random start for b and w
-    # (the book's np.random.seed, kept local)
+    # (as np.random.seed, but local)
     rng = np.random.RandomState(seed)
     b = rng.randn(1)
     w = rng.randn(1)
@@ -26,14 +26,14 @@ def forward(b: np.ndarray, w: np.ndarray, x: np.ndarray) -> np.ndarray:
 
 
 def loss(yhat: np.ndarray, y: np.ndarray) -> tuple[np.ndarray, np.float64]:
-    # Step 2: the loss (mean squared error)
+    # Step 2: mean squared error
     error = yhat - y
     loss = (error**2).mean()
     return error, loss
 
 
 def gradients(x: np.ndarray, error: np.ndarray) -> tuple[np.float64, np.float64]:
-    # Step 3: the loss's gradients for b, w
+    # Step 3: the loss's slopes in b, w
     b_grad = 2 * error.mean()
     w_grad = 2 * (x * error).mean()
     return b_grad, w_grad
