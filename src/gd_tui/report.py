@@ -67,4 +67,6 @@ def run_record(machine: Machine) -> dict[str, Any]:
 
 def human(record: dict[str, Any]) -> str:
     """key=value pairs on one line, numbers in full precision."""
-    return "  ".join(f"{key}={value!r}" if isinstance(value, float) else f"{key}={value}" for key, value in record.items())
+    return "  ".join(
+        f"{key}={value!r}" if isinstance(value, float) else f"{key}={value}" for key, value in record.items()
+    )

@@ -17,9 +17,10 @@ from textual.widgets import Footer, Static
 
 from gd_tui.app.screens.breakpoints import BreakpointsScreen
 from gd_tui.app.screens.help import HelpScreen
+from gd_tui.app.screens.lesson import LessonScreen
 from gd_tui.app.screens.prompt import PromptScreen
 from gd_tui.app.view import View
-from gd_tui.app.widgets.charts import LossChart
+from gd_tui.app.widgets.chart_pane import TABS, ChartPane
 from gd_tui.app.widgets.gradients import GradientsPane
 from gd_tui.app.widgets.loss import LossPane
 from gd_tui.app.widgets.nextstep import NextStepLine
@@ -29,6 +30,7 @@ from gd_tui.app.widgets.source import SourcePane
 from gd_tui.engine import Config, ConfigError, Machine
 from gd_tui.engine.analysis import reference
 from gd_tui.engine.breakpoints import Breakpoints, Predicate, end_of_epoch, end_of_update, step_done
+from gd_tui.lessons import Lesson, LessonError, builtin_names, load_lesson
 
 LR_LADDER = (0.001, 0.005, 0.01, 0.02, 0.05, 0.1, 0.2, 0.5, 0.8, 1.0, 1.1, 1.5, 2.0, 5.0)
 MINI_BATCH = 16  # the book's mini-batch size (chapter 2)
@@ -67,6 +69,10 @@ class GDApp(App[None]):
         Binding("m", "cycle_mode", "Mode", show=False, tooltip="Cycle batch → mini-batch → stochastic"),
         Binding("b", "breakpoints", "Breaks", show=False, tooltip="Breakpoints dialog"),
         Binding("l", "log_scale", "Log", show=False, tooltip="Log scale on the chart"),
+        Binding(
+            "t", "next_chart", "Chart", show=False, tooltip="Cycle the charts: " + ", ".join(t for _, t, _ in TABS)
+        ),
+        Binding("i", "lesson", "Lesson", show=False, tooltip="The lesson's note: what to watch for"),
         Binding("pagedown", "table_page(1)", "Table ↓", show=False, tooltip="Scroll the predictions table down"),
         Binding("pageup", "table_page(-1)", "Table ↑", show=False, tooltip="Scroll the predictions table up"),
         Binding("question_mark,f1", "help", "Help", tooltip="Every key, and what each of the six steps does"),
@@ -74,14 +80,33 @@ class GDApp(App[None]):
         Binding("ctrl+c", "quit", "Quit", show=False, priority=True, tooltip="Quit"),
     ]
 
-    def __init__(self, config: Config | None = None, *, breakpoints: Breakpoints | None = None) -> None:
+    def __init__(
+        self,
+        config: Config | None = None,
+        *,
+        lesson: Lesson | None = None,
+        breakpoints: Breakpoints | None = None,
+        show_lesson: bool = True,
+    ) -> None:
         super().__init__()
+        self.lesson = lesson
+        if config is None and lesson is not None:
+            config = lesson.config
         self.machine = Machine(config)
         self.view = View(self.machine, reference(self.machine.data.x_train, self.machine.data.y_train))
+        if lesson is not None:
+            self._use_lesson_notes(lesson)
         if breakpoints is not None:
             self.view.breakpoints = breakpoints
+        self._show_lesson = show_lesson and lesson is not None and lesson.name != "book"
         self._run_active = False
         self._run_frames = 0
+
+    def _use_lesson_notes(self, lesson: Lesson) -> None:
+        self.view.breakpoints = lesson.breakpoints
+        self.view.lesson_title = f"{lesson.name}: {lesson.title}"
+        self.view.lesson_note = lesson.note
+        self.view.step_notes = dict(lesson.step_notes)
 
     # --- layout -----------------------------------------------------------
 
@@ -94,13 +119,15 @@ class GDApp(App[None]):
             with Vertical(id="right"):
                 yield ParamsPane(id="params")
                 yield PredictionsTable(id="predictions")
-                yield LossChart(id="chart")
+                yield ChartPane(id="chart")
         yield NextStepLine(id="next")
         yield Static(id="too-small")
         yield Footer()
 
     def on_mount(self) -> None:
         self.show_state()
+        if self._show_lesson:
+            self.action_lesson()
 
     @on(Resize)
     def _check_size(self, event: Resize) -> None:
@@ -129,7 +156,7 @@ class GDApp(App[None]):
         ):
             pane.show(view)
         if chart:
-            self.query_one(LossChart).show(view)
+            self.query_one(ChartPane).show(view)
         view.fresh = False
 
     def say(self, message: str) -> None:
@@ -268,7 +295,11 @@ class GDApp(App[None]):
 
     def action_log_scale(self) -> None:
         self.view.log_scale = not self.view.log_scale
-        self.query_one(LossChart).show(self.view)
+        self.query_one(ChartPane).show(self.view)
+
+    def action_next_chart(self) -> None:
+        title = self.query_one(ChartPane).next_tab()
+        self.say(f"Chart: {title}.")
 
     def action_table_page(self, direction: int) -> None:
         table = self.query_one(PredictionsTable)
@@ -281,6 +312,25 @@ class GDApp(App[None]):
                 self._act("Breakpoints set.")
 
         self.push_screen(BreakpointsScreen(self.view.breakpoints), apply)
+
+    def action_lesson(self) -> None:
+        view = self.view
+        if view.lesson_note is None:
+            self.say("No lesson is loaded: ctrl+p and type 'lesson' to pick one.")
+            return
+        self.push_screen(LessonScreen(view.lesson_title or "Lesson", view.lesson_note))
+
+    def load_lesson(self, lesson: Lesson) -> None:
+        """Start the lesson's run from before step 0, with its breakpoints and notes."""
+        self._stop()
+        self.lesson = lesson
+        self.machine = Machine(lesson.config)
+        self.view.machine = self.machine
+        self.view.reference = reference(self.machine.data.x_train, self.machine.data.y_train)
+        self._use_lesson_notes(lesson)
+        self.view.fresh = True
+        self._act(f"Lesson {lesson.name} loaded: i shows its note.")
+        self.action_lesson()
 
     def action_help(self) -> None:
         self.push_screen(HelpScreen(self.BINDINGS))
@@ -309,6 +359,18 @@ class GDApp(App[None]):
         yield SystemCommand("Set learning rate…", "Type an exact learning rate", self._ask_lr)
         yield SystemCommand("Set batch size…", "Type an exact batch size", self._ask_batch_size)
         yield SystemCommand("Set seed…", "New data and a new random start", self._ask_seed)
+        for name in builtin_names():
+            yield SystemCommand(
+                f"Lesson: {name}", "Load this chapter 0 experiment", lambda name=name: self._pick_lesson(name)
+            )
+
+    def _pick_lesson(self, name: str) -> None:
+        try:
+            lesson = load_lesson(name)
+        except (LessonError, ConfigError) as error:
+            self._act(f"Refused: {error}")
+            return
+        self.load_lesson(lesson)
 
     def _ask_lr(self) -> None:
         def check(text: str) -> str | None:
@@ -355,9 +417,9 @@ class GDApp(App[None]):
         )
 
 
-def run_app(config: Config | None = None, **options: object) -> int:
+def run_app(config: Config | None = None, *, lesson: Lesson | None = None) -> int:
     """Run the app in this terminal; returns the exit code."""
-    GDApp(config).run()
+    GDApp(config, lesson=lesson).run()
     return 0
 
 

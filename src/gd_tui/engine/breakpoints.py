@@ -61,9 +61,13 @@ class Breakpoints:
 
         `previous_loss` is a callable so the history is read only when the check needs it.
         """
-        if self.loss_below is not None and state.last_step == 2 and state.loss is not None:
-            if state.loss < self.loss_below:
-                return f"loss {state.loss:.6f} is below {self.loss_below:g}"
+        if (
+            self.loss_below is not None
+            and state.last_step == 2
+            and state.loss is not None
+            and state.loss < self.loss_below
+        ):
+            return f"loss {state.loss:.6f} is below {self.loss_below:g}"
         if self.loss_went_up and state.last_step == 2 and state.loss is not None:
             previous = previous_loss()
             if previous is not None and state.loss > previous:

@@ -24,7 +24,6 @@ class LossChart(PlotextPlot):
 
     def __init__(self, *, id: str | None = None) -> None:
         super().__init__(id=id)
-        self.border_title = "Loss history"
         self._key: tuple[object, ...] | None = None
 
     def show(self, view: View) -> None:
@@ -37,7 +36,7 @@ class LossChart(PlotextPlot):
         self._key = key
         plt = self.plt
         plt.clear_figure()
-        plt.xlabel("update")
+        plt.xlabel("update (log loss)" if view.log_scale else "update")
         update_x, update_loss = downsample(history.update_loss.values)
         finite = np.isfinite(update_loss) & (update_loss > 0)
         if finite.any():
@@ -50,5 +49,4 @@ class LossChart(PlotextPlot):
             plt.plot(val_x[finite].tolist(), val_loss[finite].tolist(), label="val", marker="braille")
         if view.log_scale:
             plt.yscale("log")
-        self.border_subtitle = "log scale" if view.log_scale else ""
         self.refresh()

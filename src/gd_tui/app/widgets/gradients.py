@@ -44,8 +44,10 @@ class GradientsPane(Pane):
                 for a, n in zip((scalar(state.b_grad), scalar(state.w_grad)), check, strict=True)  # type: ignore[arg-type]
             )
             verdict = Text(f"check b {num(check[0], 6)}  w {num(check[1], 6)} {'✓' if agree else '✗'}")
+        # Until step 3 runs again, the gradients on screen are the previous update's.
+        style = "dim" if state.cursor in (1, 2, 3) else "bold"
         return lines(
-            Text.assemble("b_grad = 2·mean(error)   ", marks.value("b_grad", num(state.b_grad), "bold")),
-            Text.assemble("w_grad = 2·mean(x·error) ", marks.value("w_grad", num(state.w_grad), "bold")),
+            Text.assemble("b_grad = 2·mean(error)   ", marks.value("b_grad", num(state.b_grad), style)),
+            Text.assemble("w_grad = 2·mean(x·error) ", marks.value("w_grad", num(state.w_grad), style)),
             verdict,
         )

@@ -28,4 +28,6 @@ class LossPane(Pane):
             if machine.data.n_val
             else Text("val loss —  (no validation set)", style="dim")
         )
-        return lines(formula, Text.assemble("loss     ", marks.value("loss", num(state.loss), "bold")), validation)
+        # Until step 2 runs again, the loss on screen is the previous update's.
+        style = "dim" if state.cursor in (1, 2) else "bold"
+        return lines(formula, Text.assemble("loss     ", marks.value("loss", num(state.loss), style)), validation)

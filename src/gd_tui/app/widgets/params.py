@@ -40,6 +40,7 @@ class ParamsPane(Pane):
         stable = Text(f"stable below lr ≈ {stability.critical_lr:.3g}")
         if state.lr >= stability.critical_lr and machine.mode == "batch":
             stable = Text(f"lr {state.lr:g} ≥ stable limit {stability.critical_lr:.3g}!", style="bold")
+        self.border_title = f"Parameters · {view.lesson_title.split(':')[0]}" if view.lesson_title else "Parameters"
         per_epoch = machine.updates_per_epoch
         return lines(
             *rows,

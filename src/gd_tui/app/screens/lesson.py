@@ -1,0 +1,30 @@
+"""The lesson's note: what to watch for, in plain words."""
+
+from __future__ import annotations
+
+from rich.text import Text
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import VerticalScroll
+from textual.screen import ModalScreen
+from textual.widgets import Static
+
+
+class LessonScreen(ModalScreen[None]):
+    """Shown when a lesson starts and on `i`; escape, enter, space or i closes it."""
+
+    BINDINGS = [Binding("escape,enter,space,i,q", "close", "Close")]
+
+    def __init__(self, title: str, note: str) -> None:
+        super().__init__()
+        self._title = title
+        self._note = note
+
+    def compose(self) -> ComposeResult:
+        with VerticalScroll(id="help"):
+            yield Static(Text(self._title, style="bold underline"))
+            yield Static(Text(self._note.strip()))
+            yield Static(Text("\nenter, space or escape to start · i shows this again", style="dim"))
+
+    def action_close(self) -> None:
+        self.dismiss(None)

@@ -1,0 +1,55 @@
+"""The chart pane: one chart at a time, `t` cycles through them."""
+
+from __future__ import annotations
+
+from textual.app import ComposeResult
+from textual.containers import Container
+from textual.widgets import ContentSwitcher
+
+from gd_tui.app.view import View
+from gd_tui.app.widgets.charts import LossChart
+
+# (id, title, widget class): the order `t` cycles in.
+TABS = (("loss-history", "Loss history", LossChart),)
+
+
+class ChartPane(Container):
+    """Holds every chart; only the visible one redraws."""
+
+    def __init__(self, *, id: str | None = None) -> None:
+        super().__init__(id=id)
+        self._view: View | None = None
+
+    def compose(self) -> ComposeResult:
+        with ContentSwitcher(initial=TABS[0][0]):
+            for tab_id, _title, widget in TABS:
+                yield widget(id=tab_id)
+
+    def on_mount(self) -> None:
+        self.border_title = TABS[0][1]
+        self.border_subtitle = "t: next chart"
+
+    @property
+    def current(self) -> str:
+        return self.query_one(ContentSwitcher).current or TABS[0][0]
+
+    def show(self, view: View) -> None:
+        """Redraw the visible chart; hidden ones catch up when they are shown."""
+        self._view = view
+        chart = self.query_one(f"#{self.current}")
+        chart.show(view)  # type: ignore[attr-defined]
+
+    def next_tab(self) -> str:
+        """Show the next chart; returns its title."""
+        ids = [tab_id for tab_id, _, _ in TABS]
+        following = ids[(ids.index(self.current) + 1) % len(ids)]
+        return self.select(following)
+
+    def select(self, tab_id: str) -> str:
+        """Show the chart with this id; returns its title."""
+        self.query_one(ContentSwitcher).current = tab_id
+        if self._view is not None:
+            self.show(self._view)
+        title = next(title for i, title, _ in TABS if i == tab_id)
+        self.border_title = title
+        return title
