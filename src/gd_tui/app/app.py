@@ -196,13 +196,12 @@ class GDApp(App[None]):
         if self._run_active:
             self._stop("Paused.")
             return
-        history = self.machine.history.update_loss
+        self._start(self.view.breakpoints.predicate(self._previous_loss), None)
 
-        def previous_loss() -> float | None:
-            return float(history.values[-1]) if len(history) else None
-
-        self._previous_loss = previous_loss
-        self._start(self.view.breakpoints.predicate(previous_loss), None)
+    def _previous_loss(self) -> float | None:
+        """The loss of the last completed update ("loss went up" compares with it)."""
+        losses = self.machine.history.update_loss
+        return float(losses.values[-1]) if len(losses) else None
 
     def action_pause(self) -> None:
         if self._run_active:
@@ -215,9 +214,17 @@ class GDApp(App[None]):
         self._act("Reset: back to before step 0.")
 
     def _start(self, predicate: Predicate, target: str | None) -> None:
+        """Run toward `target`; short runs finish within this key press, long ones go on in a worker."""
         self._stop()
+        if self.machine.state.diverged:
+            self._act("The run has diverged: step back (p), lower the learning rate (-) or reset (r).")
+            return
         self._run_active = True
-        self.run_worker(self._run(predicate, target), exclusive=True, group="run")
+        # A key press that finishes at once must not wait for a worker: the next press
+        # (a held key, fast typing) would otherwise cancel it before it ran.
+        if not self._slice(predicate, target):
+            self.say("Running… (c or escape pauses)" if target is None else f"Running to {target}… (escape stops)")
+            self.run_worker(self._run(predicate, target), exclusive=True, group="run")
 
     def _stop(self, message: str | None = None) -> None:
         if self._run_active:
@@ -225,33 +232,32 @@ class GDApp(App[None]):
             self.workers.cancel_group(self, "run")
             self._act(message or "")
 
-    async def _run(self, predicate: Predicate, target: str | None) -> None:
-        """Run in time slices so keys and redraws get their turn; stop on the predicate or divergence."""
+    def _slice(self, predicate: Predicate, target: str | None) -> bool:
+        """Run for one frame's time; True when the run is over (target, breakpoint or divergence)."""
         machine = self.machine
-        self.say("Running… (c or escape pauses)" if target is None else f"Running to {target}…")
-        while self._run_active:
-            deadline = time.perf_counter() + FRAME
-            hit = False
+        deadline = time.perf_counter() + FRAME
+        hit = False
 
-            def stop_here(state: object, predicate: Predicate = predicate, deadline: float = deadline) -> bool:
-                nonlocal hit
-                hit = predicate(state)  # type: ignore[arg-type]
-                return hit or time.perf_counter() > deadline
+        def stop_here(state: object) -> bool:
+            nonlocal hit
+            hit = predicate(state)  # type: ignore[arg-type]
+            return hit or time.perf_counter() > deadline
 
-            reason = machine.run_until(stop_here)
-            self._run_frames += 1
-            if reason == "diverged" or hit:
-                self._run_active = False
-                if reason == "diverged":
-                    message = ""
-                elif target is None:
-                    fired = self.view.breakpoints.which(machine.state, self._previous_loss)
-                    message = f"Breakpoint: {fired}."
-                else:
-                    message = ""
-                self._act(message)
-                return
+        reason = machine.run_until(stop_here)
+        self._run_frames += 1
+        if reason != "diverged" and not hit:
             self.show_state(chart=self._run_frames % CHART_FRAMES == 0)
+            return False
+        self._run_active = False
+        message = ""
+        if hit and target is None:
+            message = f"Breakpoint: {self.view.breakpoints.which(machine.state, self._previous_loss)}."
+        self._act(message)
+        return True
+
+    async def _run(self, predicate: Predicate, target: str | None) -> None:
+        """Go on in time slices so keys and redraws get their turn."""
+        while self._run_active and not self._slice(predicate, target):
             await asyncio.sleep(0)
 
     # --- settings ----------------------------------------------------------------
