@@ -43,6 +43,8 @@ FLOAT_FIELDS = frozenset({"true_b", "true_w", "noise", "train_fraction", "lr", "
 STEP_KEYS = tuple(str(step) for step in range(6))
 MAX_EPOCH = 10_000_000
 MAX_FILE_BYTES = 1024 * 1024  # a lesson is a page of text; anything larger is the wrong file
+# Synthetic data fails only in the feature transform; too small a split comes from too few points.
+_CAUSED_BY = {"data": "feature", "train_fraction": "n_points"}
 PLACEHOLDERS = ("lr", "batch_size", "n_train", "updates_per_epoch", "critical_lr", "condition_number")
 
 
@@ -68,9 +70,7 @@ class _Reader:
 def builtin_names() -> tuple[str, ...]:
     """Names of the lessons shipped with gd-tui, in chapter 0's order."""
     found = {
-        entry.name.removesuffix(".toml")
-        for entry in resources.files(PACKAGE).iterdir()
-        if entry.name.endswith(".toml")
+        entry.name.removesuffix(".toml") for entry in resources.files(PACKAGE).iterdir() if entry.name.endswith(".toml")
     }
     return tuple(name for name in BUILTIN_ORDER if name in found) + tuple(sorted(found - set(BUILTIN_ORDER)))
 
@@ -167,7 +167,7 @@ def _text(
     if key not in document:
         if default is not None:
             return default
-        reader.fail(f"missing: add a line {key} = \"...\" at the top of the file", key)
+        reader.fail(f'missing: add a line {key} = "..." at the top of the file', key)
     value = document[key]
     if not isinstance(value, str):
         reader.fail(f"must be text in quotes (got {value!r})", key)
@@ -261,9 +261,8 @@ def _placeholders(config: Config, origins: dict[str, tuple[str, str]], reader: _
         data = make_dataset(config)
     except ConfigError as error:
         # The dataset checks what Config alone cannot: the CSV's contents, sizes against the split.
-        where = origins.get(error.option)
-        if where is None and error.option == "data":
-            where = origins.get("feature")  # synthetic data fails only in the feature transform
+        # An option the file left at its default failed because of one the file did set.
+        where = origins.get(error.option) or origins.get(_CAUSED_BY.get(error.option, ""))
         reader.fail(error.message, *(where or ("data",)))
     stable = stability(data.x_train)
     batch_size = config.batch_size if config.batch_size is not None else data.n_train
