@@ -269,7 +269,9 @@ class Machine:
     def _repeat(self) -> None:
         state = self.state
         n_train = self._n_train
-        state.start, epoch_ended = steps.repeat(state.start, state.batch_size, n_train)
+        # The batch just used, not state.batch_size: a size changed mid-update takes
+        # effect from the next batch, which must begin where this one ended.
+        state.start, epoch_ended = steps.repeat(state.start, len(state.x_batch), n_train)  # type: ignore[arg-type]
         if epoch_ended:
             data = self.data
             history = self.history
