@@ -14,6 +14,7 @@ MAX_ABS_VALUE = 1e6
 MAX_LR = 100.0
 MAX_POINTS = 10_000_000
 MAX_SEED = 2**32 - 1  # the legacy NumPy RNG takes 32-bit seeds
+MAX_COLUMNS = 10_000  # a CSV column number beyond this is a typo, not a data set
 
 
 class ConfigError(ValueError):
@@ -41,6 +42,10 @@ class Config:
     data: str | None = None  # a CSV file instead of synthetic data
     init_b: float | None = None  # overrides the random draw of step 0
     init_w: float | None = None
+    # Which columns of a CSV file hold x and y, counting from 1 as spreadsheets and
+    # error messages ("line 3, column 2") do. None: the file must have exactly two.
+    x_col: int | None = None
+    y_col: int | None = None
 
     def __post_init__(self) -> None:
         validate(self)
@@ -100,3 +105,11 @@ def validate(config: Config) -> None:
         value = getattr(config, option)
         if value is not None:
             _bounded(option, value)
+    for option in ("x_col", "y_col"):
+        column = getattr(config, option)
+        if column is not None:
+            _integer(option, column, 1, MAX_COLUMNS)
+            if config.data is None:
+                raise ConfigError(option, "chooses a column of a CSV data file, and no data file is given")
+    if config.x_col is not None and config.x_col == config.y_col:
+        raise ConfigError("y_col", f"must differ from the x column (both are column {config.x_col})")

@@ -2,22 +2,34 @@
 
 from __future__ import annotations
 
+import codecs
+import hashlib
 import math
+import os
+import stat
+import warnings
 from dataclasses import dataclass
-from pathlib import Path
 
 import numpy as np
 
-from gd_tui.engine.config import Config, ConfigError
+from gd_tui.engine.config import MAX_POINTS, Config, ConfigError
 
 MAX_CSV_BYTES = 512 * 1024 * 1024
+# Beyond this the squares of x * 10 (the bad feature), summed over MAX_POINTS rows,
+# overflow float64 and the Hessian and loss surface turn into inf and NaN.
+MAX_DATA_VALUE = 1e100
+MAX_DATA_TEXT = "1e100"
+# Files with at least this many rows first try NumPy's C parser; smaller ones (and
+# any file the C parser rejects) go through the line-by-line reader, which is the
+# one that decides what is accepted and words every error.
+FAST_PATH_ROWS = 1000
 
 
 class DataError(ConfigError):
     """The data cannot be used; the message says why and what would work."""
 
-    def __init__(self, message: str) -> None:
-        super().__init__("data", message)
+    def __init__(self, message: str, option: str = "data") -> None:
+        super().__init__(option, message)
 
 
 @dataclass(frozen=True)
@@ -32,6 +44,7 @@ class Dataset:
     true_w: float | None
     x_mean: float  # the training set's raw x statistics, for the scaled feature
     x_std: float
+    source_sha256: str | None = None  # of the CSV file's bytes: a saved session can tell if it changed
 
     @property
     def n_train(self) -> int:
@@ -58,86 +71,240 @@ def split(rng: np.random.RandomState, n_points: int, train_fraction: float) -> t
     return idx[:n_train], idx[n_train:]
 
 
-def _parse_row(cells: list[str], line_number: int) -> tuple[float, float]:
-    values = []
-    for cell in cells:
-        text = cell.strip().strip('"').strip("'")
-        try:
-            value = float(text)
-        except ValueError:
-            raise DataError(f"line {line_number}: {text!r} is not a number") from None
-        if not math.isfinite(value):
-            raise DataError(f"line {line_number}: {text!r} is not a finite number")
-        values.append(value)
-    return values[0], values[1]
+def _read_text(path: str) -> tuple[str, str]:
+    """The file's text and the SHA-256 of its bytes, or a DataError saying why not."""
+    try:
+        info = os.stat(path)
+    except (FileNotFoundError, NotADirectoryError):
+        raise DataError(f"{path}: no such file; expected a CSV file with two numeric columns x, y") from None
+    except PermissionError:
+        raise DataError(f"{path}: permission denied; the file must be readable") from None
+    except OSError as error:
+        raise DataError(f"{path}: cannot be read ({error.strerror})") from None
+    if stat.S_ISDIR(info.st_mode):
+        raise DataError(f"{path}: is a directory; expected a CSV file with two numeric columns x, y")
+    if not stat.S_ISREG(info.st_mode):
+        # A FIFO or a device would block or never end: only regular files are read.
+        raise DataError(f"{path}: is not a regular file; expected a CSV file with two numeric columns x, y")
+    if info.st_size > MAX_CSV_BYTES:
+        raise DataError(f"{path}: is {info.st_size} bytes; at most {MAX_CSV_BYTES} bytes are allowed")
+    try:
+        with open(path, "rb") as file:
+            raw = file.read(MAX_CSV_BYTES + 1)
+    except PermissionError:
+        raise DataError(f"{path}: permission denied; the file must be readable") from None
+    except OSError as error:
+        raise DataError(f"{path}: cannot be read ({error.strerror})") from None
+    if len(raw) > MAX_CSV_BYTES:
+        raise DataError(f"{path}: is larger than the {MAX_CSV_BYTES} bytes allowed")
+    # Spreadsheets save "Unicode text" as UTF-16 with a BOM, and "CSV UTF-8" with a UTF-8 BOM.
+    encoding = "utf-16" if raw[:2] in (codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE) else "utf-8-sig"
+    try:
+        text = raw.decode(encoding)
+    except UnicodeDecodeError as error:
+        line = raw[: error.start].count(b"\n") + 1
+        raise DataError(f"{path}: line {line}: not UTF-8 text; save the file as CSV (UTF-8)") from None
+    return text, hashlib.sha256(raw).hexdigest()
 
 
 def _delimiter(line: str) -> str | None:
-    for candidate in (",", ";", "\t"):
+    """The separator the first line uses: ; or tab before comma, which may be a decimal comma."""
+    for candidate in (";", "\t", ","):
         if candidate in line:
             return candidate
-    return None  # whitespace
+    return None  # runs of spaces
 
 
-def load_csv(path: str) -> tuple[np.ndarray, np.ndarray]:
-    """Two numeric columns x, y (a header row is allowed); returns (N, 1) arrays."""
-    file = Path(path)
-    if not file.exists():
-        raise DataError(f"{path}: no such file")
-    if file.is_dir():
-        raise DataError(f"{path}: is a directory, not a CSV file")
+def _columns_text(count: int) -> str:
+    return "1 column" if count == 1 else f"{count} columns"
+
+
+def _split(line: str, delimiter: str | None) -> list[str]:
+    return line.split(delimiter) if delimiter is not None else line.split()
+
+
+def _unquote(cell: str) -> str:
+    text = cell.strip()
+    if len(text) >= 2 and text[0] == text[-1] and text[0] in "\"'":
+        text = text[1:-1].strip()
+    return text
+
+
+def _number(text: str, decimal_comma: bool) -> float | None:
+    """The cell's value, or None when it is not a number at all."""
+    if decimal_comma and text.count(",") == 1 and "." not in text:
+        text = text.replace(",", ".")
+    # float() also takes "1_000" and non-ASCII digits; a CSV number is plain ASCII.
+    if not text or "_" in text or not text.isascii():
+        return None
     try:
-        size = file.stat().st_size
-        if size > MAX_CSV_BYTES:
-            raise DataError(f"{path}: {size} bytes is larger than the {MAX_CSV_BYTES} bytes allowed")
-        text = file.read_text(encoding="utf-8-sig")
-    except PermissionError:
-        raise DataError(f"{path}: permission denied") from None
-    except UnicodeDecodeError:
-        raise DataError(f"{path}: not a UTF-8 text file") from None
-    except OSError as error:
-        raise DataError(f"{path}: cannot be read ({error.strerror})") from None
-    lines = [(i + 1, line) for i, line in enumerate(text.splitlines()) if line.strip()]
-    if not lines:
-        raise DataError(f"{path}: the file is empty; expected two numeric columns x, y")
-    delimiter = _delimiter(lines[0][1])
-    rows: list[tuple[float, float]] = []
-    for position, (line_number, line) in enumerate(lines):
-        cells = line.split(delimiter) if delimiter else line.split()
-        if len(cells) != 2:
+        return float(text)
+    except ValueError:
+        return None
+
+
+def _cell(path: str, cell: str, line: int, column: int, decimal_comma: bool) -> float:
+    """One x or y value, or a DataError naming the line, the column and what is allowed."""
+    text = _unquote(cell)
+    where = f"{path}: line {line}, column {column}"
+    value = _number(text, decimal_comma)
+    if value is None:
+        if not text:
+            raise DataError(f"{where}: the cell is empty; every x and y must be a number")
+        shown = text if len(text) <= 40 else text[:37] + "..."
+        raise DataError(f"{where}: {shown!r} is not a number; every x and y must be a number")
+    if math.isnan(value):
+        raise DataError(f"{where}: {text!r} is a missing value (NaN); every x and y must be a finite number")
+    if math.isinf(value) and "inf" in text.lower():
+        raise DataError(f"{where}: {text!r} is infinite; every x and y must be a finite number")
+    if not abs(value) <= MAX_DATA_VALUE:  # `not <=` also catches overflow to inf ("1e999")
+        raise DataError(f"{where}: {text} is too large; values must lie within ±{MAX_DATA_TEXT} (rescale the column)")
+    return value
+
+
+def _columns(path: str, count: int, line: int, x_col: int | None, y_col: int | None, hint: str = "") -> tuple[int, int]:
+    """The 0-based positions of x and y, from the 1-based choices (None: the file must have two)."""
+    if count < 2:
+        raise DataError(
+            f"{path}: line {line} has one column; expected two columns x, y separated by a comma, "
+            "a semicolon, a tab or spaces"
+        )
+    for option, column in (("x_col", x_col), ("y_col", y_col)):
+        if column is not None and column > count:
             raise DataError(
-                f"{path}: line {line_number} has {len(cells)} columns; expected two (x, y)"
+                f"{path} has {count} columns; choose a column from 1 to {count} (got {column})", option=option
             )
-        try:
-            rows.append(_parse_row(cells, line_number))
-        except DataError:
-            if position == 0:
-                continue  # a header row
-            raise
-    if len(rows) < 2:
-        raise DataError(f"{path}: has {len(rows)} data rows; at least 2 are needed")
-    xy = np.array(rows, dtype=np.float64)
-    if np.abs(xy).max() > 1e150:
-        raise DataError(f"{path}: values above 1e150 overflow the squared error")
-    return xy[:, :1].copy(), xy[:, 1:].copy()
+    if x_col is None and y_col is None:
+        if count != 2:
+            raise DataError(
+                f"{path}: line {line} has {count} columns{hint}; expected two (x, y), "
+                "or choose them with --x-col and --y-col (columns count from 1)"
+            )
+        return 0, 1
+    if x_col is not None and y_col is not None:
+        return x_col - 1, y_col - 1
+    if count != 2:
+        missing = "y" if y_col is None else "x"
+        raise DataError(
+            f"{path} has {count} columns; choose the {missing} column too (columns count from 1)",
+            option=f"{missing}_col",
+        )
+    # Two columns and one of them chosen: the other one is the other column.
+    if x_col is not None:
+        return x_col - 1, 2 - x_col
+    assert y_col is not None
+    return 2 - y_col, y_col - 1
+
+
+def _parse_lines(
+    path: str, lines: list[str], start: int, layout: tuple[str | None, int, int, int, int], decimal_comma: bool
+) -> np.ndarray:
+    """Every data row from `start` on, checked line by line; returns (n, 2) x, y."""
+    delimiter, count, first_line, x_at, y_at = layout
+    rows: list[tuple[float, float]] = []
+    for index in range(start, len(lines)):
+        line = lines[index]
+        if not line.strip():
+            continue
+        cells = _split(line, delimiter)
+        if len(cells) != count:
+            raise DataError(
+                f"{path}: line {index + 1} has {_columns_text(len(cells))} but line {first_line} has {count}; "
+                "every row needs the same columns"
+            )
+        number = index + 1
+        x = _cell(path, cells[x_at], number, x_at + 1, decimal_comma)
+        y = _cell(path, cells[y_at], number, y_at + 1, decimal_comma)
+        rows.append((x, y))
+    return np.array(rows, dtype=np.float64).reshape(-1, 2)
+
+
+def _parse_fast(
+    body: list[str], layout: tuple[str | None, int, int, int, int], decimal_comma: bool
+) -> np.ndarray | None:
+    """NumPy's C parser on a clean file: (n, 2) x, y, or None to let the line reader decide."""
+    delimiter, count, _, x_at, y_at = layout
+    if decimal_comma and "," in body[0]:
+        body = [line.replace(",", ".") for line in body]
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            table = np.loadtxt(body, dtype=np.float64, delimiter=delimiter, comments=None, quotechar='"', ndmin=2)
+    except ValueError:
+        return None
+    if table.shape[1] != count:
+        return None
+    xy = table[:, [x_at, y_at]]
+    with np.errstate(invalid="ignore"):
+        if not (np.abs(xy) <= MAX_DATA_VALUE).all():  # also False for NaN and inf
+            return None
+    return xy
+
+
+def _read_csv(path: str, x_col: int | None = None, y_col: int | None = None) -> tuple[np.ndarray, np.ndarray, str]:
+    text, sha256 = _read_text(path)
+    lines = text.splitlines()
+    first = next((i for i, line in enumerate(lines) if line.strip()), None)
+    if first is None:
+        raise DataError(f"{path}: the file is empty; expected two numeric columns x, y (a header row is allowed)")
+    delimiter = _delimiter(lines[first])
+    # In a ;- or tab-separated file a comma can only be a decimal comma ("1,5").
+    decimal_comma = delimiter != ","
+    cells = _split(lines[first], delimiter)
+    # Spreadsheets sometimes end every row with a separator: say so, it explains the extra column.
+    hint = " (the last one is empty: a separator at the end of the line?)" if not cells[-1].strip() else ""
+    x_at, y_at = _columns(path, len(cells), first + 1, x_col, y_col, hint)
+    layout = (delimiter, len(cells), first + 1, x_at, y_at)
+    # The first line is a header when x or y there is not a number.
+    header = any(_number(_unquote(cells[at]), decimal_comma) is None for at in (x_at, y_at))
+    start = first + 1 if header else first
+    if len(lines) - start > MAX_POINTS and sum(1 for line in lines[start:] if line.strip()) > MAX_POINTS:
+        raise DataError(f"{path}: has more than {MAX_POINTS} data rows, the most allowed")
+    xy = None
+    if len(lines) - start >= FAST_PATH_ROWS:
+        xy = _parse_fast(lines[start:], layout, decimal_comma)
+    if xy is None:
+        xy = _parse_lines(path, lines, start, layout, decimal_comma)
+    if len(xy) == 0:
+        raise DataError(f"{path}: has a header (line {first + 1}) but no data rows; at least 2 rows of x, y are needed")
+    if len(xy) == 1:
+        # The header guess may have taken a mistyped first row: name the line it took.
+        read_as = f" (line {first + 1} is read as a header)" if header else ""
+        raise DataError(f"{path}: has only 1 data row{read_as}; at least 2 rows of x, y are needed")
+    return xy[:, :1].copy(), xy[:, 1:].copy(), sha256
+
+
+def load_csv(path: str, x_col: int | None = None, y_col: int | None = None) -> tuple[np.ndarray, np.ndarray]:
+    """x and y as (N, 1) arrays from a CSV file (header row allowed; columns count from 1)."""
+    x, y, _ = _read_csv(path, x_col, y_col)
+    return x, y
 
 
 def make_dataset(config: Config) -> Dataset:
     """Build the training and validation sets that `config` describes."""
     # One RNG in the book's order: x, noise, then the shuffle (legacy global RNG algorithm).
     rng = np.random.RandomState(config.seed)
+    sha256: str | None = None
     if config.data is None:
         x, y = synthetic(config, rng)
         true_b: float | None = config.true_b
         true_w: float | None = config.true_w
     else:
-        x, y = load_csv(config.data)
+        x, y, sha256 = _read_csv(config.data, config.x_col, config.y_col)
         true_b = true_w = None
     train_idx, val_idx = split(rng, len(x), config.train_fraction)
     if len(train_idx) < 2:
-        raise ConfigError(
-            "train_fraction",
-            f"leaves {len(train_idx)} training points of {len(x)}; at least 2 are needed",
+        fraction = f"train fraction {config.train_fraction:g}"
+        if config.data is None:
+            raise ConfigError(
+                "train_fraction",
+                f"{config.train_fraction:g} of {len(x)} points leaves {len(train_idx)} for training; "
+                "at least 2 are needed",
+            )
+        remedy = "add rows" if config.train_fraction >= 1 else "add rows or raise the train fraction"
+        raise DataError(
+            f"{config.data}: {len(x)} data rows with {fraction} leave {len(train_idx)} for training; "
+            f"at least 2 are needed ({remedy})"
         )
     if config.batch_size is not None and config.batch_size > len(train_idx):
         raise ConfigError(
@@ -153,9 +320,13 @@ def make_dataset(config: Config) -> Dataset:
             true_w = true_w / 10
     elif config.feature == "scaled":
         if x_std == 0:
-            raise DataError("x is constant on the training set, so it cannot be standardized")
+            raise ConfigError(
+                "feature",
+                f"scaled needs x to vary, but every training x is {x_mean:g}, so standardizing would divide by "
+                "zero; use raw or bad",
+            )
         x_train = (x_train - x_mean) / x_std
         x_val = (x_val - x_mean) / x_std
         if true_b is not None and true_w is not None:
             true_b, true_w = true_b + true_w * x_mean, true_w * x_std
-    return Dataset(x_train, y_train, x_val, y_val, true_b, true_w, x_mean, x_std)
+    return Dataset(x_train, y_train, x_val, y_val, true_b, true_w, x_mean, x_std, sha256)
