@@ -70,7 +70,7 @@ class BreakpointsScreen(ModalScreen[Breakpoints | None]):
     def compose(self) -> ComposeResult:
         current = self._current
         with Vertical(id="dialog"):
-            yield Label("Breakpoints for c (continue): Tab moves, Enter applies, Escape cancels")
+            yield Static("[b]Breakpoints for c (continue)[/b]\nTab moves, space ticks, Enter applies, Escape cancels")
             yield Label("loss below")
             yield Input(_text(current.loss_below), id="loss-below", placeholder="off")
             yield Checkbox("loss went up (from one update to the next)", current.loss_went_up, id="loss-went-up")
@@ -78,7 +78,7 @@ class BreakpointsScreen(ModalScreen[Breakpoints | None]):
             yield Input(_text(current.grad_below), id="grad-below", placeholder="off")
             yield Label("epoch reached")
             yield Input(_text(current.epoch_reached), id="epoch-reached", placeholder="off")
-            yield Label("diverged: always on", classes="dim")
+            yield Label("diverged: always on (empty fields are off)", classes="dim")
             yield Static("", id="error")
 
     @on(Input.Submitted)

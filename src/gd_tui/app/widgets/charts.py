@@ -36,17 +36,22 @@ class LossChart(PlotextPlot):
         self._key = key
         plt = self.plt
         plt.clear_figure()
-        plt.xlabel("update (log loss)" if view.log_scale else "update")
         update_x, update_loss = downsample(history.update_loss.values)
-        finite = np.isfinite(update_loss) & (update_loss > 0)
-        if finite.any():
-            plt.plot(update_x[finite].tolist(), update_loss[finite].tolist(), label="train", marker="braille")
         # Validation loss is measured at epoch ends: place it at that epoch's last update.
         val_x, val_loss = downsample(history.val_loss.values)
         val_x = val_x * machine.updates_per_epoch
-        finite = np.isfinite(val_loss) & (val_loss > 0)
-        if finite.any():
-            plt.plot(val_x[finite].tolist(), val_loss[finite].tolist(), label="val", marker="braille")
-        if view.log_scale:
-            plt.yscale("log")
+        series = [
+            (x[keep], y[keep], label)
+            for x, y, label in ((update_x, update_loss, "train"), (val_x, val_loss, "val"))
+            for keep in [np.isfinite(y) & (y > 0)]
+            if keep.any()
+        ]
+        # plotext cannot scale axes spanning hundreds of orders of magnitude (a diverging
+        # run), so log scale is drawn as log10 of the loss, and forced when the range is huge.
+        positives = np.concatenate([y for _, y, _ in series]) if series else np.ones(1)
+        log = view.log_scale or positives.max() / positives.min() > 1e8
+        plt.xlabel("update")
+        plt.ylabel("log10 loss" if log else "")
+        for x, y, label in series:
+            plt.plot(x.tolist(), (np.log10(y) if log else y).tolist(), label=label, marker="braille")
         self.refresh()

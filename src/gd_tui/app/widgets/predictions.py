@@ -19,10 +19,11 @@ FILLED_BY = {1: 3, 2: 4, 3: 5}  # step that was just run -> the column it filled
 
 
 def _cell(value: float, width: int) -> str:
-    if not np.isfinite(value):
-        return f"{value:>{width}}"
-    text = f"{value:.4f}"
-    return (text if len(text) < width else f"{value:.2e}").rjust(width)
+    """Right-aligned with at least one space before it, so huge numbers never run together."""
+    for text in (f"{value:.4f}", f"{value:.1e}", f"{value:.0e}"):
+        if len(text) < width:
+            return text.rjust(width)
+    return "#" * (width - 1)
 
 
 class PredictionsTable(ScrollView, can_focus=True):
