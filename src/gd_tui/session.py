@@ -1,0 +1,458 @@
+"""Sessions: save the position a learner reached, and bring it back bit for bit.
+
+A session file is JSON, never pickle: it records what to replay, not the arrays.
+
+    {
+      "format": "gd-tui session",
+      "version": 1,
+      "lesson": "book",                      # or null
+      "config": {...},                       # Config.to_dict(); a CSV path is stored absolute
+      "breakpoints": {...},                  # Breakpoints fields
+      "position": {
+        "t": 1234,                           # steps executed since step 0
+        "start": {"lr": 0.1, "batch_size": 80},
+        "settings": [[120, "lr", 0.05]]      # Machine.settings_log: (t, name, value)
+      },
+      "data_sha256": "...",                  # of the CSV file's bytes, or null
+      "check": {"epoch": 3, "update": 240, "b": "0.81...", "w": "1.93..."}
+    }
+
+Restoring builds Machine(config), replays the settings log (goto(t_e), then the
+change), and goes to t: the same steps in the same order, so the state is the one
+the learner left. `check` holds the saved b and w (as repr strings, so NaN and inf
+survive JSON) to prove it.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import os
+import stat
+from dataclasses import asdict, dataclass, field, fields
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from gd_tui.engine import Config, ConfigError, Machine
+from gd_tui.engine.breakpoints import Breakpoints
+from gd_tui.engine.config import MAX_LR
+from gd_tui.engine.data import Dataset
+from gd_tui.engine.machine import _KEPT
+from gd_tui.files import atomic_write_text
+
+FORMAT = "gd-tui session"
+VERSION = 1
+MAX_SESSION_BYTES = 1_000_000
+# A replay runs about 300,000 steps a second; a longer position is a broken file.
+MAX_T = 10**9
+SETTINGS = ("lr", "batch_size")
+AUTOSAVE_NAME = "autosave.json"
+_TOP_KEYS = ("format", "version", "lesson", "config", "breakpoints", "position", "data_sha256", "check")
+_FLOAT_OPTIONS = frozenset({"true_b", "true_w", "noise", "train_fraction", "lr", "init_b", "init_w"})
+_CONFIG_FIELDS = tuple(f.name for f in fields(Config))
+_BREAKPOINT_FIELDS = tuple(f.name for f in fields(Breakpoints))
+
+Setting = tuple[int, str, float | int]
+
+
+class SessionError(ValueError):
+    """A session cannot be saved, loaded or restored; the message is one line."""
+
+
+@dataclass(frozen=True)
+class Check:
+    """Where the saved session stood, to verify that a replay reached the same place."""
+
+    epoch: int
+    update: int
+    b: str | None  # repr of the float: exact, and NaN and inf stay readable
+    w: str | None
+
+
+@dataclass(frozen=True)
+class Session:
+    """Everything needed to rebuild a Machine at the exact position a learner left it."""
+
+    config: Config
+    t: int = 0
+    settings: tuple[Setting, ...] = ()
+    start_lr: float | None = None  # None: config.lr
+    start_batch_size: int | None = None  # None: what the config gives
+    lesson: str | None = None
+    breakpoints: Breakpoints = field(default_factory=Breakpoints)
+    data_sha256: str | None = None
+    check: Check | None = None
+
+
+# --- where sessions live ----------------------------------------------------
+
+
+def state_dir() -> Path:
+    """$XDG_STATE_HOME/gd-tui, or ~/.local/state/gd-tui when it is unset."""
+    base = os.environ.get("XDG_STATE_HOME", "")
+    # The XDG spec says to ignore a relative path here.
+    root = Path(base) if base and os.path.isabs(base) else Path.home() / ".local" / "state"
+    return root / "gd-tui"
+
+
+def last_session_path() -> Path:
+    """The file the app saves to when the connection drops, and `--resume` reads by default."""
+    return state_dir() / AUTOSAVE_NAME
+
+
+def autosave(session: Session) -> Path:
+    """Save to last_session_path(), creating the state directory (private to the user)."""
+    directory = state_dir()
+    try:
+        directory.mkdir(mode=0o700, parents=True, exist_ok=True)
+    except OSError as error:
+        raise SessionError(f"{directory}: cannot create the state directory ({error.strerror})") from None
+    return save(session, last_session_path(), mode=0o600)
+
+
+# --- capture and restore ----------------------------------------------------
+
+
+def _start_settings(machine: Machine) -> tuple[float, int]:
+    """The learning rate and batch size in force at t = 0, before any logged change."""
+    # reset() keeps the lr and batch size the learner had chosen, and clears the log:
+    # the position-0 checkpoint (which always survives) is the one place they remain.
+    lr_at, size_at = _KEPT.index("lr"), _KEPT.index("batch_size")
+    for t, snapshot in (*machine._sparse[:1], *machine._recent):
+        if t == 0:
+            return float(snapshot[lr_at]), int(snapshot[size_at])  # type: ignore[arg-type, call-overload]
+    return machine.config.lr, machine.full_batch_size
+
+
+def _float_text(value: np.ndarray | None) -> str | None:
+    return None if value is None else repr(float(value[0]))
+
+
+def capture(machine: Machine, *, lesson: str | None = None, breakpoints: Breakpoints | None = None) -> Session:
+    """A Session that restores `machine` to its current position."""
+    config = machine.config
+    if config.data is not None:
+        # The app may be resumed from another directory.
+        config = config.with_changes(data=os.path.abspath(config.data))
+    state = machine.state
+    start_lr, start_batch_size = _start_settings(machine)
+    return Session(
+        config=config,
+        t=state.t,
+        settings=tuple(machine.settings_log),
+        start_lr=start_lr,
+        start_batch_size=start_batch_size,
+        lesson=lesson,
+        breakpoints=breakpoints if breakpoints is not None else Breakpoints(),
+        data_sha256=machine.data.source_sha256,
+        check=Check(state.epoch, state.update, _float_text(state.b), _float_text(state.w)),
+    )
+
+
+def restore(session: Session, data: Dataset | None = None) -> Machine:
+    """A Machine at the session's position: replayed, so bit-identical to never stopping."""
+    try:
+        machine = Machine(session.config, data)
+    except ConfigError as error:
+        raise SessionError(f"the session's {error.option.replace('_', ' ')}: {error.message}") from None
+    if session.data_sha256 is not None and machine.data.source_sha256 != session.data_sha256:
+        raise SessionError(
+            f"{session.config.data} has changed since the session was saved, so its position cannot be "
+            "replayed; start afresh with --data"
+        )
+    try:
+        if session.start_lr is not None and session.start_lr != machine.state.lr:
+            machine.set_lr(session.start_lr)
+        if session.start_batch_size is not None and session.start_batch_size != machine.state.batch_size:
+            machine.set_batch_size(session.start_batch_size)
+        for t, name, value in session.settings:
+            machine.goto(t)
+            if name == "lr":
+                machine.set_lr(float(value))
+            else:
+                machine.set_batch_size(int(value))
+    except ConfigError as error:
+        raise SessionError(f"position: a saved {error.option.replace('_', ' ')} {error.message}") from None
+    machine.goto(session.t)
+    _verify(session, machine)
+    return machine
+
+
+def _verify(session: Session, machine: Machine) -> None:
+    check = session.check
+    if check is None:
+        return
+    state = machine.state
+    reached = Check(state.epoch, state.update, _float_text(state.b), _float_text(state.w))
+    if reached != check:
+        raise SessionError(
+            f"replaying the session reached epoch {reached.epoch}, update {reached.update}, b={reached.b}, "
+            f"w={reached.w} instead of the saved epoch {check.epoch}, update {check.update}, b={check.b}, "
+            f"w={check.w}; the file was edited or comes from another version"
+        )
+
+
+# --- JSON -------------------------------------------------------------------
+
+
+def to_dict(session: Session) -> dict[str, Any]:
+    """The session as plain JSON values (the layout in this module's docstring)."""
+    start: dict[str, Any] = {}
+    if session.start_lr is not None:
+        start["lr"] = session.start_lr
+    if session.start_batch_size is not None:
+        start["batch_size"] = session.start_batch_size
+    return {
+        "format": FORMAT,
+        "version": VERSION,
+        "lesson": session.lesson,
+        "config": session.config.to_dict(),
+        "breakpoints": asdict(session.breakpoints),
+        "position": {"t": session.t, "start": start, "settings": [list(s) for s in session.settings]},
+        "data_sha256": session.data_sha256,
+        "check": None if session.check is None else asdict(session.check),
+    }
+
+
+def dumps(session: Session) -> str:
+    """The session file's text."""
+    # allow_nan=False: the file stays standard JSON that any reader accepts.
+    return json.dumps(to_dict(session), indent=2, allow_nan=False) + "\n"
+
+
+def save(session: Session, path: str | os.PathLike[str], mode: int = 0o666) -> Path:
+    """Write the session to `path` atomically; raises SessionError naming the problem."""
+    text = dumps(session)
+    if len(text.encode("utf-8")) > MAX_SESSION_BYTES:
+        raise SessionError(
+            f"the session is larger than {MAX_SESSION_BYTES} bytes (too many setting changes); "
+            "reset to start a shorter one"
+        )
+    target = Path(path)
+    if target.is_dir():
+        raise SessionError(f"{target}: is a directory; give a file name such as session.json")
+    try:
+        return atomic_write_text(target, text, mode)
+    except OSError as error:
+        raise SessionError(f"{target}: cannot write ({error.strerror or error})") from None
+
+
+def load(path: str | os.PathLike[str]) -> Session:
+    """Read and check a session file; raises SessionError with a one-line message."""
+    name = os.fspath(path)
+    try:
+        info = os.stat(name)
+    except (FileNotFoundError, NotADirectoryError):
+        raise SessionError(f"{name}: no such file") from None
+    except OSError as error:
+        raise SessionError(f"{name}: cannot be read ({error.strerror})") from None
+    if stat.S_ISDIR(info.st_mode):
+        raise SessionError(f"{name}: is a directory; expected a session file (.json)")
+    if not stat.S_ISREG(info.st_mode):
+        raise SessionError(f"{name}: is not a regular file; expected a session file (.json)")
+    try:
+        with open(name, "rb") as file:
+            raw = file.read(MAX_SESSION_BYTES + 1)  # never read more than the limit, whatever stat said
+    except OSError as error:
+        raise SessionError(f"{name}: cannot be read ({error.strerror})") from None
+    if len(raw) > MAX_SESSION_BYTES:
+        raise SessionError(f"{name}: is larger than {MAX_SESSION_BYTES} bytes, too large for a session file")
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError:
+        raise SessionError(f"{name}: is not a gd-tui session file (not UTF-8 text)") from None
+    return loads(text, name)
+
+
+def _no_constants(name: str) -> Any:
+    raise ValueError(f"{name} is not allowed in a session file")
+
+
+def loads(text: str, source: str = "<session>") -> Session:
+    """A Session from a session file's text; `source` names it in errors."""
+    if not text.strip():
+        raise SessionError(f"{source}: is empty; not a gd-tui session file")
+    try:
+        document = json.loads(text, parse_constant=_no_constants)
+    except json.JSONDecodeError as error:
+        if error.pos >= len(text.rstrip()):
+            raise SessionError(f"{source}: ends early (truncated?): {error.msg}") from None
+        raise SessionError(
+            f"{source}: is not valid JSON (line {error.lineno}, column {error.colno}: {error.msg})"
+        ) from None
+    except (ValueError, RecursionError) as error:
+        raise SessionError(f"{source}: is not valid JSON ({error})") from None
+    return _Reader(source).session(document)
+
+
+class _Reader:
+    """Checks one decoded document, naming the key of the first problem."""
+
+    def __init__(self, source: str) -> None:
+        self.source = source
+
+    def fail(self, key: str, message: str) -> SessionError:
+        return SessionError(f"{self.source}: {key}: {message}")
+
+    def table(self, value: object, key: str, allowed: tuple[str, ...]) -> dict[str, Any]:
+        if not isinstance(value, dict):
+            raise self.fail(key, f"must be an object {{...}} (got {_kind(value)})")
+        for name in value:
+            if name not in allowed:
+                where = f"{key}.{name}" if key else str(name)
+                raise self.fail(where, f"unknown key; allowed are {', '.join(allowed)}")
+        return value
+
+    def whole(self, value: object, key: str, low: int, high: int) -> int:
+        if isinstance(value, bool) or not isinstance(value, int):
+            raise self.fail(key, f"must be a whole number (got {_kind(value)})")
+        if not low <= value <= high:
+            raise self.fail(key, f"must be from {low} to {high} (got {value})")
+        return value
+
+    def number(self, value: object, key: str) -> float:
+        if isinstance(value, bool) or not isinstance(value, (int, float)) or not math.isfinite(value):
+            raise self.fail(key, f"must be a finite number (got {_kind(value)})")
+        return float(value)
+
+    def text(self, value: object, key: str, limit: int = 1000) -> str:
+        if not isinstance(value, str) or "\n" in value or len(value) > limit:
+            raise self.fail(key, f"must be one line of text of at most {limit} characters (got {_kind(value)})")
+        return value
+
+    def session(self, document: object) -> Session:
+        if not isinstance(document, dict) or document.get("format") != FORMAT:
+            raise SessionError(f'{self.source}: is not a gd-tui session file (no "format": "{FORMAT}")')
+        version = document.get("version")
+        if isinstance(version, bool) or not isinstance(version, int):
+            raise self.fail("version", f"must be a whole number (got {_kind(version)})")
+        if version > VERSION:
+            raise SessionError(
+                f"{self.source}: was saved by a newer gd-tui (session format {version}; "
+                f"this one reads format {VERSION}); upgrade gd-tui to resume it"
+            )
+        if version < 1:
+            raise self.fail("version", f"{version} is not a session format (this gd-tui reads format {VERSION})")
+        self.table(document, "", _TOP_KEYS)
+        for required in ("config", "position"):
+            if required not in document:
+                raise self.fail(required, "is missing")
+        config = self.config(document["config"])
+        position = self.table(document["position"], "position", ("t", "start", "settings"))
+        if "t" not in position:
+            raise self.fail("position.t", "is missing")
+        t = self.whole(position["t"], "position.t", 0, MAX_T)
+        start = self.table(position.get("start", {}), "position.start", SETTINGS)
+        start_lr = None if "lr" not in start else self.lr(start["lr"], "position.start.lr")
+        start_batch_size = None
+        if "batch_size" in start:
+            start_batch_size = self.whole(start["batch_size"], "position.start.batch_size", 1, 10**9)
+        lesson = document.get("lesson")
+        sha256 = document.get("data_sha256")
+        if sha256 is not None and (
+            not isinstance(sha256, str) or len(sha256) != 64 or any(c not in "0123456789abcdef" for c in sha256)
+        ):
+            raise self.fail("data_sha256", "must be 64 lowercase hexadecimal digits or null")
+        return Session(
+            config=config,
+            t=t,
+            settings=self.settings(position.get("settings", []), t),
+            start_lr=start_lr,
+            start_batch_size=start_batch_size,
+            lesson=None if lesson is None else self.text(lesson, "lesson", 200),
+            breakpoints=self.breakpoints(document.get("breakpoints", {})),
+            data_sha256=sha256,
+            check=self.check(document.get("check")),
+        )
+
+    def config(self, value: object) -> Config:
+        options = dict(self.table(value, "config", _CONFIG_FIELDS))
+        for name in _FLOAT_OPTIONS:
+            # JSON writes 1.0 as 1.0, but a hand-edited file may say 1: the same Config either way.
+            option = options.get(name)
+            if isinstance(option, int) and not isinstance(option, bool):
+                options[name] = float(option)
+        try:
+            return Config(**options)
+        except ConfigError as error:
+            raise self.fail(f"config.{error.option}", error.message) from None
+
+    def lr(self, value: object, key: str) -> float:
+        lr = self.number(value, key)
+        if not 0 < lr <= MAX_LR:
+            raise self.fail(key, f"must be above 0 and at most {MAX_LR:g} (got {lr!r})")
+        return lr
+
+    def settings(self, value: object, t: int) -> tuple[Setting, ...]:
+        if not isinstance(value, list):
+            raise self.fail("position.settings", f"must be a list (got {_kind(value)})")
+        settings: list[Setting] = []
+        previous = 0
+        for index, entry in enumerate(value):
+            key = f"position.settings[{index}]"
+            if not isinstance(entry, list) or len(entry) != 3:
+                raise self.fail(key, f'must be [t, "lr" or "batch_size", value] (got {_kind(entry)})')
+            at = self.whole(entry[0], f"{key}[0]", previous, t)  # in order, and not past the position
+            name = entry[1]
+            if name == "lr":
+                settings.append((at, name, self.lr(entry[2], f"{key}[2]")))
+            elif name == "batch_size":
+                settings.append((at, name, self.whole(entry[2], f"{key}[2]", 1, 10**9)))
+            else:
+                raise self.fail(f"{key}[1]", f'must be "lr" or "batch_size" (got {_kind(name)})')
+            previous = at
+        return tuple(settings)
+
+    def breakpoints(self, value: object) -> Breakpoints:
+        table = self.table(value, "breakpoints", _BREAKPOINT_FIELDS)
+        options: dict[str, Any] = {}
+        for name in ("loss_below", "grad_below"):
+            if table.get(name) is not None:
+                options[name] = self.number(table[name], f"breakpoints.{name}")
+        if "loss_went_up" in table:
+            if not isinstance(table["loss_went_up"], bool):
+                raise self.fail(
+                    "breakpoints.loss_went_up", f"must be true or false (got {_kind(table['loss_went_up'])})"
+                )
+            options["loss_went_up"] = table["loss_went_up"]
+        if table.get("epoch_reached") is not None:
+            options["epoch_reached"] = self.whole(table["epoch_reached"], "breakpoints.epoch_reached", 0, MAX_T)
+        return Breakpoints(**options)
+
+    def check(self, value: object) -> Check | None:
+        if value is None:
+            return None
+        table = self.table(value, "check", ("epoch", "update", "b", "w"))
+        for name in ("epoch", "update", "b", "w"):
+            if name not in table:
+                raise self.fail(f"check.{name}", "is missing")
+        parameters: list[str | None] = []
+        for name in ("b", "w"):
+            text = table[name]
+            if text is not None:
+                text = self.text(text, f"check.{name}", 40)
+                try:
+                    float(text)
+                except ValueError:
+                    raise self.fail(f"check.{name}", f"must be a number written as text (got {text!r})") from None
+            parameters.append(text)
+        return Check(
+            self.whole(table["epoch"], "check.epoch", 0, MAX_T),
+            self.whole(table["update"], "check.update", 0, MAX_T),
+            *parameters,
+        )
+
+
+def _kind(value: object) -> str:
+    """A short description of a JSON value for an error message."""
+    if value is None:
+        return "null"
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, (int, float)):
+        return repr(value)
+    if isinstance(value, str):
+        return repr(value) if len(value) <= 30 else repr(value[:27] + "...")
+    return "a list" if isinstance(value, list) else "an object"
