@@ -6,17 +6,21 @@ import argparse
 import json
 import sys
 from collections.abc import Sequence
+from pathlib import Path
 from typing import Any, NoReturn
 
 from gd_tui.engine import Config, ConfigError, Machine
 from gd_tui.engine.breakpoints import epochs
 from gd_tui.engine.config import FEATURES
+from gd_tui.export import write_history
 from gd_tui.lessons import LessonError, builtin_names, load_lesson
 from gd_tui.report import human, run_record, trace_record
+from gd_tui.session import Session, SessionError, check, last_session_path, load
 
 PROG = "gd-tui"
 MAX_STEPS = 10_000_000
 MAX_EPOCHS = 10_000_000
+LAST_SESSION = ""  # --resume with no FILE
 
 
 class UsageError(Exception):
@@ -70,6 +74,8 @@ def add_config_flags(parser: argparse.ArgumentParser) -> None:
     group.add_argument("--noise", type=_number, help="noise standard deviation (default 0.1)")
     group.add_argument("--train-fraction", type=_number, help="share of points for training (default 0.8)")
     group.add_argument("--data", metavar="FILE.csv", help="CSV with two numeric columns x, y instead of synthetic data")
+    group.add_argument("--x-col", type=_whole_any, metavar="N", help="the --data column holding x, counting from 1")
+    group.add_argument("--y-col", type=_whole_any, metavar="N", help="the --data column holding y, counting from 1")
     group.add_argument("--feature", choices=FEATURES, help="raw x, bad (x*10), or scaled (standardized)")
     group.add_argument("--lr", type=_number, help="learning rate (default 0.1)")
     group.add_argument("--batch-size", type=_whole_any, help="points per update (default: whole training set)")
@@ -79,7 +85,7 @@ def add_config_flags(parser: argparse.ArgumentParser) -> None:
 
 CONFIG_FLAGS = (
     "seed", "n_points", "true_b", "true_w", "noise", "train_fraction",
-    "data", "feature", "lr", "batch_size", "init_b", "init_w",
+    "data", "feature", "lr", "batch_size", "init_b", "init_w", "x_col", "y_col",
 )  # fmt: skip
 
 
@@ -95,6 +101,14 @@ def build_parser() -> argparse.ArgumentParser:
         description="A terminal step-debugger for gradient descent on y = b + w·x + ε.",
     )
     add_config_flags(parser)
+    parser.add_argument(
+        "--resume",
+        nargs="?",
+        const=LAST_SESSION,
+        default=argparse.SUPPRESS,
+        metavar="FILE",
+        help="reopen a saved session (no FILE: the one saved when the app last lost its terminal)",
+    )
     commands = parser.add_subparsers(dest="command", metavar="{trace,run,lessons}", parser_class=_Parser)
     trace = commands.add_parser("trace", help="print each executed step, from step 0")
     trace.add_argument("--steps", type=_whole(0, MAX_STEPS), default=6, help="steps to execute (default 6)")
@@ -103,6 +117,11 @@ def build_parser() -> argparse.ArgumentParser:
     run = commands.add_parser("run", help="run whole epochs from step 0 and print the result")
     run.add_argument("--epochs", type=_whole(0, MAX_EPOCHS), default=1000, help="epochs to run (default 1000)")
     run.add_argument("--json", action="store_true", help="one JSON object")
+    run.add_argument(
+        "--history",
+        metavar="FILE.csv",
+        help="also write the history: FILE.csv per update (update,loss,b,w), FILE-epochs.csv per epoch",
+    )
     add_config_flags(run)
     commands.add_parser("lessons", help="list the built-in lessons, one line each")
     return parser
@@ -125,6 +144,9 @@ def _run(machine: Machine, count: int, as_json: bool) -> None:
         width = max(len(key) for key in record)
         for key, value in record.items():
             print(f"{key:<{width}}  {value!r}" if isinstance(value, float) else f"{key:<{width}}  {value}")
+        if record["ols_b"] is None:
+            # None alone reads like a bug; with x (nearly) constant there is no unique answer.
+            print(f"{'note':<{width}}  least squares is undefined: x does not vary on the training set")
 
 
 def _lessons() -> None:
@@ -132,6 +154,39 @@ def _lessons() -> None:
     width = max(len(lesson.name) for lesson in lessons)
     for lesson in lessons:
         print(f"{lesson.name:<{width}}  {lesson.title}")
+
+
+def _resumed_session(args: argparse.Namespace) -> Session:
+    """The session `--resume [FILE]` names, checked so that any problem is one line here, not in the app."""
+    if args.command is not None:
+        raise UsageError(f"--resume: reopens the app; it cannot be combined with `{args.command}`")
+    for name in ("lesson", *CONFIG_FLAGS):
+        if getattr(args, name, None) is not None:
+            flag = "--" + name.replace("_", "-")
+            raise UsageError(f"--resume: cannot be combined with {flag}; the session carries its own settings")
+    path = Path(args.resume) if args.resume != LAST_SESSION else last_session_path()
+    if args.resume == LAST_SESSION and not path.exists():
+        raise UsageError(f"--resume: no saved session in {path.parent}; give a session FILE")
+    session = load(path)
+    check(session)
+    return session
+
+
+def _history_target(name: str) -> Path:
+    """Refuse a --history path that cannot be written before spending time on the run."""
+    path = Path(name)
+    if path.is_dir():
+        raise UsageError(f"--history: {name}: is a directory; give a file name such as history.csv")
+    if not path.parent.is_dir():
+        raise UsageError(f"--history: {name}: the directory {path.parent} does not exist")
+    return path
+
+
+def _write_history(machine: Machine, path: Path) -> None:
+    try:
+        write_history(machine, path)
+    except OSError as error:
+        raise UsageError(f"--history: {path}: cannot write ({error.strerror or error})") from None
 
 
 def _fail(message: str) -> int:
@@ -144,6 +199,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser = build_parser()
     try:
         args = parser.parse_args(argv)
+        if getattr(args, "resume", None) is not None:
+            session = _resumed_session(args)
+            from gd_tui.app import run_app  # the UI loads only when it is needed
+
+            return run_app(session.config, session=session)
         if args.command == "lessons":
             _lessons()
             return 0
@@ -157,9 +217,14 @@ def main(argv: Sequence[str] | None = None) -> int:
         if args.command == "trace":
             _trace(machine, args.steps, args.json)
         else:
+            history = None if args.history is None else _history_target(args.history)
             _run(machine, args.epochs, args.json)
+            if history is not None:
+                _write_history(machine, history)
     except UsageError as error:
         return _fail(str(error))
+    except SessionError as error:
+        return _fail(f"--resume: {error}")
     except LessonError as error:
         return _fail(f"--lesson: {error}".replace("\n", " "))
     except ConfigError as error:

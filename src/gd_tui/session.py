@@ -35,7 +35,7 @@ from typing import Any
 
 import numpy as np
 
-from gd_tui.engine import Config, ConfigError, Machine
+from gd_tui.engine import Config, ConfigError, Machine, make_dataset
 from gd_tui.engine.breakpoints import Breakpoints
 from gd_tui.engine.config import MAX_LR
 from gd_tui.engine.data import Dataset
@@ -151,17 +151,32 @@ def capture(machine: Machine, *, lesson: str | None = None, breakpoints: Breakpo
     )
 
 
-def restore(session: Session, data: Dataset | None = None) -> Machine:
-    """A Machine at the session's position: replayed, so bit-identical to never stopping."""
+def check(session: Session) -> Dataset:
+    """The session's data, after checking that the session can be replayed on it."""
+    config = session.config
     try:
-        machine = Machine(session.config, data)
+        data = make_dataset(config)
     except ConfigError as error:
         raise SessionError(f"the session's {error.option.replace('_', ' ')}: {error.message}") from None
-    if session.data_sha256 is not None and machine.data.source_sha256 != session.data_sha256:
+    if session.data_sha256 is not None and data.source_sha256 != session.data_sha256:
         raise SessionError(
-            f"{session.config.data} has changed since the session was saved, so its position cannot be "
+            f"{config.data} has changed since the session was saved, so its position cannot be "
             "replayed; start afresh with --data"
         )
+    sizes = [size for _, name, size in session.settings if name == "batch_size"]
+    if session.start_batch_size is not None:
+        sizes.append(session.start_batch_size)
+    for size in sizes:
+        if size > data.n_train:
+            raise SessionError(
+                f"position: a saved batch size of {size} is larger than the training set ({data.n_train} points)"
+            )
+    return data
+
+
+def restore(session: Session, data: Dataset | None = None) -> Machine:
+    """A Machine at the session's position: replayed, so bit-identical to never stopping."""
+    machine = Machine(session.config, data if data is not None else check(session))
     try:
         if session.start_lr is not None and session.start_lr != machine.state.lr:
             machine.set_lr(session.start_lr)
