@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
+import signal
+import sys
 import time
 from collections.abc import Iterable
 from pathlib import Path
@@ -31,6 +34,7 @@ from gd_tui.engine import Config, ConfigError, Machine
 from gd_tui.engine.analysis import reference
 from gd_tui.engine.breakpoints import Breakpoints, Predicate, end_of_epoch, end_of_update, step_done
 from gd_tui.lessons import Lesson, LessonError, builtin_names, load_lesson
+from gd_tui.session import Session, SessionError, autosave, capture, restore, save
 
 LR_LADDER = (0.001, 0.005, 0.01, 0.02, 0.05, 0.1, 0.2, 0.5, 0.8, 1.0, 1.1, 1.5, 2.0, 5.0)
 MINI_BATCH = 16  # the book's mini-batch size (chapter 2)
@@ -73,6 +77,7 @@ class GDApp(App[None]):
             "t", "next_chart", "Chart", show=False, tooltip="Cycle the charts: " + ", ".join(t for _, t, _ in TABS)
         ),
         Binding("i", "lesson", "Lesson", show=False, tooltip="The lesson's note: what to watch for"),
+        Binding("s", "save", "Save", show=False, tooltip="Save the session to a file (gd-tui --resume FILE)"),
         Binding("pagedown", "table_page(1)", "Table ↓", show=False, tooltip="Scroll the predictions table down"),
         Binding("pageup", "table_page(-1)", "Table ↑", show=False, tooltip="Scroll the predictions table up"),
         Binding("question_mark,f1", "help", "Help", tooltip="Every key, and what each of the six steps does"),
@@ -86,21 +91,31 @@ class GDApp(App[None]):
         *,
         lesson: Lesson | None = None,
         breakpoints: Breakpoints | None = None,
+        session: Session | None = None,
         show_lesson: bool = True,
     ) -> None:
         super().__init__()
+        if session is not None and lesson is None and session.lesson is not None:
+            # The notes come with the lesson's name; the numbers come from the session.
+            with contextlib.suppress(LessonError, ConfigError):
+                lesson = load_lesson(session.lesson)
         self.lesson = lesson
         if config is None and lesson is not None:
             config = lesson.config
-        self.machine = Machine(config)
+        # A resumed session is replayed to the exact state it was saved in.
+        self.machine = restore(session) if session is not None else Machine(config)
         self.view = View(self.machine, reference(self.machine.data.x_train, self.machine.data.y_train))
         if lesson is not None:
             self._use_lesson_notes(lesson)
+        if session is not None:
+            breakpoints = session.breakpoints
         if breakpoints is not None:
             self.view.breakpoints = breakpoints
-        self._show_lesson = show_lesson and lesson is not None and lesson.name != "book"
+        self._show_lesson = show_lesson and session is None and lesson is not None and lesson.name != "book"
         self._run_active = False
         self._run_frames = 0
+        self._show_pending = False
+        self.autosaved: Path | None = None
 
     def _use_lesson_notes(self, lesson: Lesson) -> None:
         self.view.breakpoints = lesson.breakpoints
@@ -126,6 +141,12 @@ class GDApp(App[None]):
 
     def on_mount(self) -> None:
         self.show_state()
+        loop = asyncio.get_running_loop()
+        # A dropped SSH connection sends SIGHUP; a kill sends SIGTERM. Both save the
+        # session and exit through Textual, which restores the terminal.
+        for signal_number in (signal.SIGHUP, signal.SIGTERM):
+            with contextlib.suppress(NotImplementedError, RuntimeError, ValueError):
+                loop.add_signal_handler(signal_number, self._hang_up)
         if self._show_lesson:
             self.action_lesson()
 
@@ -165,7 +186,18 @@ class GDApp(App[None]):
         self.query_one(NextStepLine).show(self.view)
 
     def _act(self, message: str = "") -> None:
+        """After an action: the panes catch up once the queued key presses are handled.
+
+        A held key queues presses faster than a terminal can draw; each still makes
+        its one call on the machine, but the panes redraw once for the whole burst.
+        """
         self.view.message = message
+        if not self._show_pending:
+            self._show_pending = True
+            self.call_later(self._show_now)
+
+    def _show_now(self) -> None:
+        self._show_pending = False
         self.show_state()
 
     # --- stepping -------------------------------------------------------------
@@ -338,6 +370,35 @@ class GDApp(App[None]):
         self._act(f"Lesson {lesson.name} loaded: i shows its note.")
         self.action_lesson()
 
+    def session(self) -> Session:
+        """Everything needed to come back to this exact state."""
+        return capture(
+            self.machine, lesson=self.lesson.name if self.lesson else None, breakpoints=self.view.breakpoints
+        )
+
+    def _hang_up(self) -> None:
+        self._stop()
+        with contextlib.suppress(SessionError):
+            self.autosaved = autosave(self.session())
+        self.exit()
+
+    def action_save(self) -> None:
+        def check(text: str) -> str | None:
+            if not text:
+                return "file: type a file name, such as gd-tui-session.json"
+            try:
+                save(self.session(), text)
+            except SessionError as error:
+                return str(error)
+            return None
+
+        def saved(text: str | None) -> None:
+            if text is not None:
+                self._act(f"Saved to {text}: gd-tui --resume {text} comes back here.")
+
+        self._stop()
+        self.push_screen(PromptScreen("Save the session to", "gd-tui-session.json", check), saved)
+
     def action_help(self) -> None:
         self.push_screen(HelpScreen(self.BINDINGS))
 
@@ -423,9 +484,12 @@ class GDApp(App[None]):
         )
 
 
-def run_app(config: Config | None = None, *, lesson: Lesson | None = None) -> int:
+def run_app(config: Config | None = None, *, lesson: Lesson | None = None, session: Session | None = None) -> int:
     """Run the app in this terminal; returns the exit code."""
-    GDApp(config, lesson=lesson).run()
+    app = GDApp(config, lesson=lesson, session=session)
+    app.run()
+    if app.autosaved is not None:
+        print(f"gd-tui: the session was saved to {app.autosaved}; gd-tui --resume brings it back", file=sys.stderr)
     return 0
 
 
