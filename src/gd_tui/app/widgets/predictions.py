@@ -26,7 +26,7 @@ def _cell(value: float, width: int) -> str:
     return "#" * (width - 1)
 
 
-class PredictionsTable(ScrollView, can_focus=True):
+class PredictionsTable(ScrollView, can_focus=False):  # keys belong to the debugger; PgUp/PgDn scroll it
     """One row per point of the batch: index, x, y, ŷ, error, x·error (blank until computed)."""
 
     def __init__(self, *, id: str | None = None) -> None:
