@@ -281,6 +281,27 @@ def load(path: str | os.PathLike[str]) -> Session:
     return loads(text, name)
 
 
+def _unclosed(text: str) -> bool:
+    """Whether a JSON text opens more brackets than it closes: the sign of a write cut short."""
+    depth = 0
+    in_string = escaped = False
+    for char in text:
+        if in_string:
+            if escaped:
+                escaped = False
+            elif char == "\\":
+                escaped = True
+            elif char == '"':
+                in_string = False
+        elif char == '"':
+            in_string = True
+        elif char in "{[":
+            depth += 1
+        elif char in "}]":
+            depth -= 1
+    return depth > 0 or in_string
+
+
 def _no_constants(name: str) -> Any:
     raise ValueError(f"{name} is not allowed in a session file")
 
@@ -292,7 +313,7 @@ def loads(text: str, source: str = "<session>") -> Session:
     try:
         document = json.loads(text, parse_constant=_no_constants)
     except json.JSONDecodeError as error:
-        if error.pos >= len(text.rstrip()):
+        if _unclosed(text):
             raise SessionError(f"{source}: ends early (truncated?): {error.msg}") from None
         raise SessionError(
             f"{source}: is not valid JSON (line {error.lineno}, column {error.colno}: {error.msg})"
