@@ -1,0 +1,501 @@
+"""Every key in GDApp.BINDINGS, pressed through the pilot: the machine's state and what the screen shows."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from collections.abc import Callable
+from typing import Any
+
+import numpy as np
+import pytest
+
+from gd_tui.app import GDApp
+from gd_tui.app.app import LR_LADDER
+from gd_tui.app.widgets.chart_pane import TABS, ChartPane
+from gd_tui.app.widgets.predictions import PredictionsTable
+from gd_tui.engine import Config, Machine
+from gd_tui.engine.breakpoints import Breakpoints
+from gd_tui.lessons import load_lesson
+
+SIZE = (80, 24)
+Text = Callable[[Any, str], str]
+
+# Which test presses which key: a key added to BINDINGS without a test fails test_every_binding_has_a_test.
+KEY_TESTS = {
+    "n": "test_next_three_steps_show_the_trace_loss",
+    "space": "test_space_and_right_step_like_n",
+    "right": "test_space_and_right_step_like_n",
+    "p": "test_back_undoes_exactly_one_step",
+    "left": "test_left_steps_back_like_p",
+    "u": "test_u_runs_to_the_end_of_the_update",
+    "e": "test_e_completes_an_epoch",
+    "c": "test_continue_stops_at_epoch_breakpoint",
+    "escape": "test_continue_then_escape_pauses",
+    **{str(k): "test_digits_run_until_that_step" for k in range(6)},
+    "r": "test_r_resets_to_before_step_0",
+    "plus": "test_lr_up_applies_from_the_next_update_and_back_works",
+    "equals_sign": "test_equals_sign_is_lr_up",
+    "minus": "test_lr_down_walks_the_ladder",
+    "m": "test_m_cycles_batch_mini_batch_stochastic",
+    "b": "test_dialogs.py::test_breakpoints_dialog_refuses_bad_values_and_applies_good_ones",
+    "l": "test_l_toggles_log_scale",
+    "t": "test_t_cycles_the_charts",
+    "i": "test_dialogs.py::test_i_shows_the_lesson_note",
+    "s": "test_dialogs.py::test_s_saves_the_session",
+    "pagedown": "test_page_keys_scroll_the_predictions_table",
+    "pageup": "test_page_keys_scroll_the_predictions_table",
+    "question_mark": "test_dialogs.py::test_help_lists_every_binding",
+    "f1": "test_dialogs.py::test_help_lists_every_binding",
+    "q": "test_q_quits",
+    "ctrl+c": "test_ctrl_c_quits",
+}
+
+
+def binding_keys() -> set[str]:
+    return {key for binding in GDApp.BINDINGS for key in binding.key.split(",")}  # type: ignore[union-attr]
+
+
+def test_every_binding_has_a_test() -> None:
+    assert binding_keys() == set(KEY_TESTS)
+
+
+def trace(steps: int) -> list[dict[str, Any]]:
+    """What `gd-tui trace --steps K --json` prints, one dict per step."""
+    out = subprocess.run(
+        [sys.executable, "-m", "gd_tui", "trace", "--steps", str(steps), "--json"],
+        capture_output=True,
+        text=True,
+        check=True,
+        timeout=60,
+    ).stdout
+    return [json.loads(line) for line in out.splitlines() if line.strip()]
+
+
+async def test_next_three_steps_show_the_trace_loss(pane: Text, screen: Callable[[Any], str]) -> None:
+    expected = trace(3)[-1]
+    assert expected["name"] == "loss"
+    app = GDApp()
+    async with app.run_test(size=SIZE) as pilot:
+        assert app.machine.state.t == 0
+        assert "—" in pane(app, "#loss")
+        await pilot.press("n", "n", "n")
+        await pilot.pause()
+        state = app.machine.state
+        assert (state.t, state.last_step, state.cursor) == (3, 2, 3)
+        assert state.loss == expected["loss"]
+        assert f"{expected['loss']:.8f}" == "2.74215777"
+        assert "loss     2.74215777" in pane(app, "#loss")
+        assert "2.74215777" in screen(app)
+        # b and w as step 0 drew them, to the book's 8 decimals.
+        params = pane(app, "#params")
+        assert f"{expected['b']:.8f}" in params and f"{expected['w']:.8f}" in params
+        assert "Next: step 3, gradients" in pane(app, "#next")
+
+
+async def test_space_and_right_step_like_n(reference: Callable[[int], Machine], same: Any) -> None:
+    app = GDApp()
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("space", "right", "space", "right")
+        await pilot.pause()
+        assert same(app.machine.state, reference(4).state)
+
+
+@pytest.mark.parametrize("presses", [1, 6, 8])
+async def test_back_undoes_exactly_one_step(
+    presses: int, reference: Callable[[int], Machine], same: Any, pane: Text
+) -> None:
+    app = GDApp()
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press(*["n"] * presses)
+        await pilot.pause()
+        await pilot.press("p")
+        await pilot.pause()
+        expected = reference(presses - 1).state
+        assert same(app.machine.state, expected)
+        assert app.machine.state.t == presses - 1
+        assert f"Next: step {expected.cursor}," in pane(app, "#next")
+        # Forward again lands on the same bits.
+        await pilot.press("n")
+        await pilot.pause()
+        assert same(app.machine.state, reference(presses).state)
+
+
+async def test_back_at_the_start_says_so(pane: Text) -> None:
+    app = GDApp()
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("p")
+        await pilot.pause()
+        assert app.machine.state.t == 0
+        assert "Already at the start" in pane(app, "#next")
+
+
+async def test_left_steps_back_like_p(reference: Callable[[int], Machine], same: Any) -> None:
+    app = GDApp()
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("n", "n", "n", "n", "left", "left")
+        await pilot.pause()
+        assert same(app.machine.state, reference(2).state)
+
+
+async def test_u_runs_to_the_end_of_the_update(
+    idle: Any, reference: Callable[[int], Machine], same: Any, pane: Text
+) -> None:
+    app = GDApp()
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("u")
+        await idle(pilot)
+        state = app.machine.state
+        assert (state.last_step, state.cursor, state.update, state.t) == (5, 1, 1, 6)
+        assert same(state, reference(6).state)
+        # From mid-update, u goes on to step 5 of the same update.
+        await pilot.press("n", "n", "u")
+        await idle(pilot)
+        state = app.machine.state
+        assert (state.last_step, state.update, state.t) == (5, 2, 11)
+        assert "update 2" in pane(app, "#params")
+        assert "Next: step 1, forward" in pane(app, "#next")
+
+
+async def test_e_completes_an_epoch(
+    idle: Any, reference: Callable[[int, Config], Machine], same: Any, pane: Text
+) -> None:
+    config = Config(batch_size=16)  # 5 updates per epoch: e has to cross batches
+    app = GDApp(config)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("n", "n")
+        await pilot.pause()
+        await pilot.press("e")
+        await idle(pilot)
+        state = app.machine.state
+        assert (state.epoch, state.update, state.last_step, state.cursor) == (1, 5, 5, 1)
+        assert state.t == 1 + 5 * 5
+        assert same(state, reference(26, config).state)
+        assert state.val_loss is not None
+        assert f"{state.val_loss:.8f}" in pane(app, "#loss")
+        assert "epoch 1" in pane(app, "#params")
+        await pilot.press("e")
+        await idle(pilot)
+        assert (app.machine.state.epoch, app.machine.state.update) == (2, 10)
+
+
+async def test_digits_run_until_that_step(
+    idle: Any, reference: Callable[[int], Machine], same: Any, pane: Text
+) -> None:
+    app = GDApp()
+    async with app.run_test(size=SIZE) as pilot:
+        # (key, t after it): each digit runs until that step has just executed, crossing updates if needed.
+        for digit, t in (("0", 1), ("3", 4), ("5", 6), ("2", 8), ("1", 12), ("4", 15), ("4", 20)):
+            await pilot.press(digit)
+            await idle(pilot)
+            state = app.machine.state
+            assert (state.last_step, state.t) == (int(digit), t), f"after {digit}"
+            assert same(state, reference(t).state)
+        assert f"Next: step {app.machine.state.cursor}," in pane(app, "#next")
+
+
+@pytest.mark.xfail(
+    reason="0 after step 0 has run starts a run that never ends (step 0 runs once per session)", strict=True
+)
+async def test_digit_0_after_initialize_does_not_run_for_ever(press: Any) -> None:
+    app = GDApp()
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("n", "n")
+        await press(pilot, "0")
+        await pilot.pause(0.2)
+        first = app.machine.state.t
+        await pilot.pause(0.2)
+        second = app.machine.state.t
+        await press(pilot, "escape")
+        await pilot.pause()
+        assert second == first, "the run toward a second step 0 is still going"
+
+
+async def test_continue_stops_at_epoch_breakpoint(idle: Any, pane: Text, reference: Any, same: Any) -> None:
+    app = GDApp(breakpoints=Breakpoints(epoch_reached=3))
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("c")
+        await idle(pilot)
+        state = app.machine.state
+        assert (state.epoch, state.last_step, state.cursor) == (3, 5, 1)
+        assert state.t == 1 + 3 * 5
+        assert same(state, reference(16).state)
+        assert "Breakpoint: epoch 3 reached." in pane(app, "#next")
+        # c again goes on from there; the breakpoint holds at once for every later epoch end.
+        await pilot.press("c")
+        await idle(pilot)
+        assert (app.machine.state.epoch, app.machine.state.t) == (4, 21)
+
+
+async def test_continue_stops_where_the_loss_went_up(idle: Any, pane: Text) -> None:
+    lesson = load_lesson("lr-too-high")
+    app = GDApp(lesson=lesson, show_lesson=False)
+    async with app.run_test(size=SIZE) as pilot:
+        assert app.machine.state.lr == 1.1
+        await pilot.press("c")
+        await idle(pilot)
+        state = app.machine.state
+        previous = float(app.machine.history.update_loss.values[-1])
+        # The first loss of the second update is above the first update's: the breakpoint stops there.
+        assert (state.update, state.last_step, state.t) == (1, 2, 8)
+        assert state.loss is not None and state.loss > previous
+        line = pane(app, "#next")
+        assert f"Breakpoint: loss went up: {previous:.6f} → {state.loss:.6f}." in line
+        assert f"{state.loss:.8f}" in pane(app, "#loss")
+
+
+async def test_continue_then_escape_pauses(until: Any, press: Any, pane: Text) -> None:
+    app = GDApp(breakpoints=Breakpoints())  # nothing but divergence stops it: it would run for ever
+    async with app.run_test(size=SIZE) as pilot:
+        await press(pilot, "c")
+        await pilot.pause(0.2)
+        await until(pilot, lambda: app.machine.state.epoch > 2)
+        running_t = app.machine.state.t
+        await pilot.pause(0.1)
+        assert app.machine.state.t > running_t, "the run should still be going"
+        assert "Running… (c or escape pauses)" in pane(app, "#next")
+        await press(pilot, "escape")
+        stopped_t = app.machine.state.t
+        await pilot.pause(0.2)
+        assert app.machine.state.t == stopped_t, "escape should stop the run"
+        await pilot.pause()
+        assert "Paused." in pane(app, "#next")
+        assert f"epoch {app.machine.state.epoch} " in pane(app, "#params")
+        # The paused run steps on with n like any other position.
+        await pilot.press("n")
+        assert app.machine.state.t == stopped_t + 1
+
+
+async def test_c_twice_pauses(until: Any, press: Any, pane: Text) -> None:
+    app = GDApp(breakpoints=Breakpoints())
+    async with app.run_test(size=SIZE) as pilot:
+        await press(pilot, "c")
+        await until(pilot, lambda: app.machine.state.epoch > 2)
+        await press(pilot, "c")
+        stopped_t = app.machine.state.t
+        await pilot.pause(0.2)
+        assert app.machine.state.t == stopped_t
+        await pilot.pause()
+        assert "Paused." in pane(app, "#next")
+
+
+async def test_diverged_run_shows_the_banner(idle: Any, pane: Text, screen: Any) -> None:
+    app = GDApp(Config(lr=50.0), breakpoints=Breakpoints())
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("c")
+        await idle(pilot)
+        state = app.machine.state
+        assert state.diverged_at is not None
+        epoch, update, step = state.diverged_at
+        banner = pane(app, "#next")
+        assert f"DIVERGED at epoch {epoch}, update {update}, step {step}" in banner
+        assert "lr 50 is above the largest stable rate" in banner
+        assert "DIVERGED" in screen(app)
+        # c refuses to go on from a diverged state.
+        t = state.t
+        await pilot.press("c")
+        await idle(pilot)
+        assert app.machine.state.t == t
+        # p steps back out of the divergence and the banner goes.
+        while app.machine.state.diverged:
+            await pilot.press("p")
+        await pilot.pause()
+        assert "DIVERGED" not in pane(app, "#next")
+        assert "DIVERGED" not in screen(app)
+
+
+async def test_r_resets_to_before_step_0(idle: Any, pane: Text, reference: Callable[[int], Machine], same: Any) -> None:
+    app = GDApp()
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("e", "n", "n")
+        await idle(pilot)
+        assert app.machine.state.t > 0
+        await pilot.press("r")
+        await pilot.pause()
+        state = app.machine.state
+        assert (state.t, state.cursor, state.epoch, state.update) == (0, 0, 0, 0)
+        assert same(state, reference(0).state)
+        assert len(app.machine.history.update_loss) == 0
+        assert "Reset: back to before step 0." in pane(app, "#next")
+        assert "Next: step 0, initialize" in pane(app, "#next")
+        assert "loss     —" in pane(app, "#loss")
+
+
+async def test_lr_up_applies_from_the_next_update_and_back_works(pane: Text, reference: Any, same: Any) -> None:
+    app = GDApp()
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("n", "n", "n", "n")  # cursor on step 4, the update
+        await pilot.pause()
+        before = reference(4).state
+        await pilot.press("plus")
+        await pilot.pause()
+        assert app.machine.state.lr == 0.2
+        assert "Learning rate 0.2 from the next update on." in pane(app, "#next")
+        assert "lr 0.2" in pane(app, "#params")
+        await pilot.press("n")  # the update runs with the new rate
+        await pilot.pause()
+        state = app.machine.state
+        assert np.array_equal(state.b, before.b - 0.2 * before.b_grad)
+        assert np.array_equal(state.w, before.w - 0.2 * before.w_grad)
+        # Back undoes the update; forward again gives the same bits with the new lr kept.
+        await pilot.press("p")
+        await pilot.pause()
+        assert app.machine.state.t == 4
+        assert app.machine.state.lr == 0.2
+        assert np.array_equal(app.machine.state.b, before.b)
+        await pilot.press("n")
+        await pilot.pause()
+        assert np.array_equal(app.machine.state.b, state.b)
+        # Going back past the change restores the old rate: the change was recorded at t = 4.
+        await pilot.press("p", "p", "p")
+        await pilot.pause()
+        assert app.machine.state.t == 2
+        await pilot.press("n", "n", "n")
+        await pilot.pause()
+        assert np.array_equal(app.machine.state.b, state.b)
+        expected = Machine()
+        expected.goto(4)
+        expected.set_lr(0.2)
+        expected.goto(5)
+        assert same(app.machine.state, expected.state)
+
+
+async def test_equals_sign_is_lr_up(pane: Text) -> None:
+    app = GDApp()
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("equals_sign")
+        await pilot.pause()
+        assert app.machine.state.lr == 0.2
+        await pilot.press("equals_sign")
+        await pilot.pause()
+        assert app.machine.state.lr == 0.5
+        assert "lr 0.5" in pane(app, "#params")
+
+
+async def test_lr_down_walks_the_ladder(pane: Text) -> None:
+    app = GDApp(Config(lr=0.02))
+    async with app.run_test(size=SIZE) as pilot:
+        seen = []
+        for _ in range(4):
+            await pilot.press("minus")
+            seen.append(app.machine.state.lr)
+        assert seen == [0.01, 0.005, 0.001, 0.001]
+        await pilot.pause()
+        assert "lr 0.001 is the bottom of the ladder." in pane(app, "#next")
+        assert "lr 0.001 " in pane(app, "#params")
+
+
+async def test_lr_up_stops_at_the_top_of_the_ladder(pane: Text) -> None:
+    app = GDApp(Config(lr=2.0))
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("plus", "plus")
+        await pilot.pause()
+        assert app.machine.state.lr == LR_LADDER[-1] == 5.0
+        assert "lr 5 is the top of the ladder." in pane(app, "#next")
+
+
+async def test_m_cycles_batch_mini_batch_stochastic(pane: Text, idle: Any) -> None:
+    app = GDApp()
+    async with app.run_test(size=SIZE) as pilot:
+        assert (app.machine.state.batch_size, app.machine.mode) == (80, "batch")
+        shown = []
+        for _ in range(3):
+            await pilot.press("m")
+            await pilot.pause()
+            shown.append((app.machine.state.batch_size, app.machine.mode))
+            assert f"batch {app.machine.state.batch_size} ({app.machine.mode})" in pane(app, "#params")
+        assert shown == [(16, "mini-batch"), (1, "stochastic"), (80, "batch")]
+        # A mini-batch epoch is 5 updates of 16 points.
+        await pilot.press("m", "e")
+        await idle(pilot)
+        state = app.machine.state
+        assert (state.epoch, state.update) == (1, 5)
+        assert "(5/epoch)" in pane(app, "#params")
+
+
+async def test_l_toggles_log_scale(screen: Callable[[Any], str]) -> None:
+    app = GDApp()
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.press("e", "e", "e")
+        await pilot.app.workers.wait_for_complete()
+        await pilot.pause()
+        assert app.view.log_scale is False
+        assert "log10 loss" not in screen(app)
+        await pilot.press("l")
+        await pilot.pause()
+        assert app.view.log_scale is True
+        assert "log10 loss" in screen(app)
+        await pilot.press("l")
+        await pilot.pause()
+        assert app.view.log_scale is False
+        assert "log10 loss" not in screen(app)
+
+
+async def test_t_cycles_the_charts(pane: Text) -> None:
+    app = GDApp()
+    async with app.run_test(size=SIZE) as pilot:
+        chart = app.query_one(ChartPane)
+        titles = [str(chart.border_title)]
+        for _ in range(len(TABS)):
+            await pilot.press("t")
+            await pilot.pause()
+            titles.append(str(chart.border_title))
+            assert f"Chart: {titles[-1]}." in pane(app, "#next")
+        expected = [title for _, title, _ in TABS]
+        assert titles == [*expected, expected[0]]
+        assert chart.current == TABS[0][0]
+
+
+async def test_page_keys_scroll_the_predictions_table(screen: Callable[[Any], str]) -> None:
+    app = GDApp()
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("n", "n")
+        await pilot.pause()
+        table = app.query_one(PredictionsTable)
+        assert table.scroll_y == 0
+        await pilot.press("pagedown")
+        await pilot.pause()
+        down = table.scroll_y
+        assert down > 0
+        rows = app.machine.batch_rows()
+        first_visible = int(rows[int(down)])
+        assert any(line.lstrip().startswith(f"{first_visible} ") for line in _right_column(screen(app)))
+        await pilot.press("pageup")
+        await pilot.pause()
+        assert table.scroll_y == 0
+
+
+def _right_column(text: str) -> list[str]:
+    """The right half of the 80-column screen, where the predictions table sits."""
+    return [line[42:] for line in text.splitlines()]
+
+
+async def test_q_quits() -> None:
+    app = GDApp()
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("n", "q")
+        await pilot.pause()
+        assert not app.is_running
+    assert app.return_code == 0
+
+
+async def test_ctrl_c_quits() -> None:
+    app = GDApp()
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("ctrl+c")
+        await pilot.pause()
+        assert not app.is_running
+    assert app.return_code == 0
+
+
+async def test_ctrl_c_quits_during_a_long_run(press: Any) -> None:
+    app = GDApp(breakpoints=Breakpoints())
+    async with app.run_test(size=SIZE) as pilot:
+        await press(pilot, "c")
+        await pilot.pause(0.1)
+        assert app.machine.state.t > 0
+        await press(pilot, "ctrl+c")
+        await pilot.pause()
+        assert not app.is_running
+    assert app.return_code == 0
