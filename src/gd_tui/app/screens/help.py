@@ -37,14 +37,14 @@ class HelpScreen(ModalScreen[None]):
 
     def __init__(self, bindings: Iterable[BindingType]) -> None:
         super().__init__()
-        self._bindings = [b for b in bindings if isinstance(b, Binding)]
+        self._listed = [b for b in bindings if isinstance(b, Binding)]
 
     def compose(self) -> ComposeResult:
         keys = Table.grid(padding=(0, 2))
         keys.add_column(style="bold")
         keys.add_column()
-        digits = [b for b in self._bindings if b.key.isdigit()]
-        for binding in self._bindings:
+        digits = [b for b in self._listed if b.key.isdigit()]
+        for binding in self._listed:
             if binding in digits[1:]:
                 continue
             if binding is digits[0]:

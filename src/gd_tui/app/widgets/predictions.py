@@ -85,7 +85,7 @@ class PredictionsTable(ScrollView, can_focus=False):  # keys belong to the debug
             return Strip([Segment(text, HEADER)]).crop(scroll_x, scroll_x + width)
         row = scroll_y + y - 1
         if row >= len(self._rows):
-            return Strip.blank(width)
+            return Strip.blank(width, Style())  # a None style breaks NO_COLOR's monochrome filter
         segments = [Segment(f"{self._rows[row]:>{WIDTHS[0]}}", Style(dim=True))]
         for column, values in enumerate(self._columns[: shown - 1], start=1):
             if values is None:
