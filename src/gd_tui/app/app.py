@@ -19,7 +19,7 @@ from textual.screen import Screen
 from textual.widgets import Footer, Static
 
 from gd_tui.app.screens.breakpoints import BreakpointsScreen
-from gd_tui.app.screens.help import HelpScreen
+from gd_tui.app.screens.help import HelpScreen, key_label
 from gd_tui.app.screens.lesson import LessonScreen
 from gd_tui.app.screens.prompt import PromptScreen
 from gd_tui.app.view import View
@@ -417,9 +417,8 @@ class GDApp(App[None]):
         yield from super().get_system_commands(screen)
         for binding in self.BINDINGS:
             if isinstance(binding, Binding) and binding.action not in ("quit",):
-                key = binding.key.split(",")[0]
                 yield SystemCommand(
-                    f"{binding.tooltip or binding.description} ({key})",
+                    f"{binding.tooltip or binding.description} ({key_label(binding.key)})",
                     binding.description,
                     lambda action=binding.action: self.run_action(action),
                 )
