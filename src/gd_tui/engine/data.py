@@ -322,8 +322,8 @@ def make_dataset(config: Config) -> Dataset:
         if x_std == 0:
             raise ConfigError(
                 "feature",
-                f"scaled needs x to vary, but every training x is {x_mean:g}, so standardizing would divide by "
-                "zero; use raw or bad",
+                f"scaled needs x to vary, but x is constant (every training x is {x_mean:g}), so standardizing would "
+                "divide by zero; use raw or bad",
             )
         x_train = (x_train - x_mean) / x_std
         x_val = (x_val - x_mean) / x_std
