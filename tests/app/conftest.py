@@ -41,7 +41,8 @@ def renderable_text(renderable: RenderableType, width: int = 120) -> str:
 
 def widget_text(widget: Widget) -> str:
     """The whole text a widget renders, including lines scrolled out of sight."""
-    return renderable_text(widget.render())
+    content = getattr(widget, "content", None)  # a Static's content, as given to update()
+    return renderable_text(content if content is not None else widget.render())
 
 
 def pane_text(app: App[Any], selector: str) -> str:
@@ -164,6 +165,11 @@ def screen() -> Callable[[App[Any]], str]:
 @pytest.fixture
 def pane() -> Callable[[App[Any], str], str]:
     return pane_text
+
+
+@pytest.fixture
+def widget() -> Callable[[Widget], str]:
+    return widget_text
 
 
 @pytest.fixture
