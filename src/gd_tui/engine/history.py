@@ -15,19 +15,24 @@ CHUNK = 1024
 class Growable:
     """A float64 array that grows by doubling; `size` rows are in use."""
 
-    __slots__ = ("_data", "_pending", "_size")
+    __slots__ = ("_chunk", "_columns", "_data", "_pending", "_size")
 
     def __init__(self, columns: int = 1, capacity: int = 1024) -> None:
         shape = (capacity,) if columns == 1 else (capacity, columns)
         self._data = np.empty(shape, dtype=np.float64)
         self._size = 0
-        self._pending: list[Any] = []  # rows not yet copied into _data
+        self._columns = columns
+        self._chunk = CHUNK * columns
+        self._pending: list[Any] = []  # values of the rows not yet copied into _data, flat
 
     def append(self, value: Any) -> None:
         """Add one row (a number, or a tuple for multi-column arrays)."""
         pending = self._pending
-        pending.append(value)
-        if len(pending) >= CHUNK:
+        if self._columns == 1:
+            pending.append(value)
+        else:
+            pending.extend(value)
+        if len(pending) >= self._chunk:
             self._flush()
 
     def _flush(self) -> None:
@@ -35,12 +40,13 @@ class Growable:
         if not pending:
             return
         start = self._size
-        stop = start + len(pending)
+        stop = start + len(pending) // self._columns
         if stop > len(self._data):
             grown = np.empty((max(2 * len(self._data), stop), *self._data.shape[1:]), dtype=np.float64)
             grown[:start] = self._data[:start]
             self._data = grown
-        self._data[start:stop] = pending
+        rows = np.fromiter(pending, dtype=np.float64, count=len(pending))
+        self._data[start:stop] = rows if self._columns == 1 else rows.reshape(-1, self._columns)
         self._size = stop
         pending.clear()
 
@@ -51,7 +57,7 @@ class Growable:
 
     @property
     def size(self) -> int:
-        return self._size + len(self._pending)
+        return self._size + len(self._pending) // self._columns
 
     @property
     def data(self) -> np.ndarray:
@@ -68,7 +74,7 @@ class Growable:
         return view
 
     def __len__(self) -> int:
-        return self._size + len(self._pending)
+        return self._size + len(self._pending) // self._columns
 
     @property
     def nbytes(self) -> int:
