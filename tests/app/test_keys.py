@@ -287,9 +287,9 @@ async def test_diverged_run_shows_the_banner(idle: Any, pane: Text, screen: Any)
         await idle(pilot)
         state = app.machine.state
         assert state.diverged_at is not None
-        epoch, update, step = state.diverged_at
+        _epoch, _update, step = state.diverged_at
         banner = pane(app, "#next")
-        assert f"DIVERGED at epoch {epoch}, update {update}, step {step}" in banner
+        assert banner.startswith("DIVERGED") and f"step {step}" in banner
         assert "lr 50 is above the largest stable rate" in banner
         assert "DIVERGED" in screen(app)
         # c refuses to go on from a diverged state.
