@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import argparse
-import json
 import sys
 from collections.abc import Sequence
 from pathlib import Path
@@ -14,7 +13,7 @@ from gd_tui.engine.breakpoints import epochs
 from gd_tui.engine.config import FEATURES
 from gd_tui.export import write_history
 from gd_tui.lessons import LessonError, builtin_names, load_lesson
-from gd_tui.report import human, run_record, trace_record
+from gd_tui.report import human, run_record, to_json, trace_record
 from gd_tui.session import Session, SessionError, check, last_session_path, load
 
 PROG = "gd-tui"
@@ -132,14 +131,14 @@ def _trace(machine: Machine, count: int, as_json: bool) -> None:
     for _ in range(count):
         machine.advance()
         record = trace_record(machine)
-        out.write((json.dumps(record) if as_json else human(record)) + "\n")
+        out.write((to_json(record) if as_json else human(record)) + "\n")
 
 
 def _run(machine: Machine, count: int, as_json: bool) -> None:
     machine.run_until(epochs(count), max_steps=10**9)
     record = run_record(machine)
     if as_json:
-        print(json.dumps(record))
+        print(to_json(record))
     else:
         width = max(len(key) for key in record)
         for key, value in record.items():

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import math
 from typing import Any
 
@@ -63,6 +64,18 @@ def run_record(machine: Machine) -> dict[str, Any]:
         "diverged": state.diverged,
         "diverged_at": diverged_at,
     }
+
+
+def to_json(record: dict[str, Any]) -> str:
+    """Strict JSON: a diverged run's inf and nan become the strings "inf", "-inf", "nan"
+    (float() reads them back), since bare Infinity and NaN are not JSON."""
+
+    def finite_or_text(value: Any) -> Any:
+        if isinstance(value, float) and not math.isfinite(value):
+            return repr(float(value))
+        return value
+
+    return json.dumps({key: finite_or_text(value) for key, value in record.items()}, allow_nan=False)
 
 
 def human(record: dict[str, Any]) -> str:

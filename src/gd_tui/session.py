@@ -39,7 +39,6 @@ from gd_tui.engine import Config, ConfigError, Machine, make_dataset
 from gd_tui.engine.breakpoints import Breakpoints
 from gd_tui.engine.config import MAX_LR
 from gd_tui.engine.data import Dataset
-from gd_tui.engine.machine import _KEPT
 from gd_tui.files import atomic_write_text
 
 FORMAT = "gd-tui session"
@@ -115,17 +114,6 @@ def autosave(session: Session) -> Path:
 # --- capture and restore ----------------------------------------------------
 
 
-def _start_settings(machine: Machine) -> tuple[float, int]:
-    """The learning rate and batch size in force at t = 0, before any logged change."""
-    # reset() keeps the lr and batch size the learner had chosen, and clears the log:
-    # the position-0 checkpoint (which always survives) is the one place they remain.
-    lr_at, size_at = _KEPT.index("lr"), _KEPT.index("batch_size")
-    for t, snapshot in (*machine._sparse[:1], *machine._recent):
-        if t == 0:
-            return float(snapshot[lr_at]), int(snapshot[size_at])  # type: ignore[arg-type, call-overload]
-    return machine.config.lr, machine.full_batch_size
-
-
 def _float_text(value: np.ndarray | None) -> str | None:
     return None if value is None else repr(float(value[0]))
 
@@ -137,7 +125,7 @@ def capture(machine: Machine, *, lesson: str | None = None, breakpoints: Breakpo
         # The app may be resumed from another directory.
         config = config.with_changes(data=os.path.abspath(config.data))
     state = machine.state
-    start_lr, start_batch_size = _start_settings(machine)
+    start_lr, start_batch_size = machine.start_settings
     return Session(
         config=config,
         t=state.t,

@@ -7,8 +7,9 @@ import contextlib
 import signal
 import sys
 import time
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from pathlib import Path
+from typing import TypeVar
 
 from textual import on
 from textual.app import App, ComposeResult, SystemCommand
@@ -35,6 +36,8 @@ from gd_tui.engine.analysis import reference
 from gd_tui.engine.breakpoints import Breakpoints, Predicate, end_of_epoch, end_of_update, step_done
 from gd_tui.lessons import Lesson, LessonError, builtin_names, load_lesson
 from gd_tui.session import Session, SessionError, autosave, capture, restore, save
+
+T = TypeVar("T")
 
 LR_LADDER = (0.001, 0.005, 0.01, 0.02, 0.05, 0.1, 0.2, 0.5, 0.8, 1.0, 1.1, 1.5, 2.0, 5.0)
 MINI_BATCH = 16  # the book's mini-batch size (chapter 2)
@@ -358,16 +361,20 @@ class GDApp(App[None]):
             return
         self.push_screen(LessonScreen(view.lesson_title or "Lesson", view.lesson_note))
 
+    def _use_machine(self, machine: Machine, message: str) -> None:
+        """Switch to a new machine (new data or settings): its reference answers, fresh panes."""
+        self._stop()
+        self.machine = machine
+        self.view.machine = machine
+        self.view.reference = reference(machine.data.x_train, machine.data.y_train)
+        self.view.fresh = True
+        self._act(message)
+
     def load_lesson(self, lesson: Lesson) -> None:
         """Start the lesson's run from before step 0, with its breakpoints and notes."""
-        self._stop()
         self.lesson = lesson
-        self.machine = Machine(lesson.config)
-        self.view.machine = self.machine
-        self.view.reference = reference(self.machine.data.x_train, self.machine.data.y_train)
         self._use_lesson_notes(lesson)
-        self.view.fresh = True
-        self._act(f"Lesson {lesson.name} loaded: i shows its note.")
+        self._use_machine(Machine(lesson.config), f"Lesson {lesson.name} loaded: i shows its note.")
         self.action_lesson()
 
     def session(self) -> Session:
@@ -402,15 +409,6 @@ class GDApp(App[None]):
     def action_help(self) -> None:
         self.push_screen(HelpScreen(self.BINDINGS))
 
-    def _new_config(self, config: Config) -> None:
-        """Start over on new data (a new seed): a new machine and its reference answers."""
-        self._stop()
-        self.machine = Machine(config)
-        self.view.machine = self.machine
-        self.view.reference = reference(self.machine.data.x_train, self.machine.data.y_train)
-        self.view.fresh = True
-        self._act(f"New data with seed {config.seed}; reset to before step 0.")
-
     # --- the command palette --------------------------------------------------
 
     def get_system_commands(self, screen: Screen[object]) -> Iterable[SystemCommand]:
@@ -438,49 +436,48 @@ class GDApp(App[None]):
             return
         self.load_lesson(lesson)
 
-    def _ask_lr(self) -> None:
+    def _ask(self, title: str, value: object, apply: Callable[[str], str]) -> None:
+        """A dialog for one value; `apply` acts on it or raises ValueError, which refuses it in place."""
+
         def check(text: str) -> str | None:
             try:
-                self.machine.config.with_changes(lr=float(text))
+                self._act(apply(text))
             except ValueError as error:
-                return str(error) if isinstance(error, ConfigError) else f"lr: must be a number (got {text!r})"
+                return str(error)
             return None
 
-        self.push_screen(
-            PromptScreen("Learning rate", str(self.machine.state.lr), check),
-            lambda text: text is not None and self._set_lr(float(text)),
-        )
+        self.push_screen(PromptScreen(title, str(value), check))
+
+    def _ask_lr(self) -> None:
+        def apply(text: str) -> str:
+            self.machine.set_lr(_parse(float, "lr", text))
+            return f"Learning rate {self.machine.state.lr:g} from the next update on."
+
+        self._ask("Learning rate", self.machine.state.lr, apply)
 
     def _ask_batch_size(self) -> None:
-        n_train = self.machine.data.n_train
+        def apply(text: str) -> str:
+            self.machine.set_batch_size(_parse(int, "batch size", text))
+            return f"Batch size {self.machine.state.batch_size} ({self.machine.mode}) from the next batch on."
 
-        def check(text: str) -> str | None:
-            try:
-                value = int(text)
-            except ValueError:
-                return f"batch size: must be a whole number from 1 to {n_train} (got {text!r})"
-            return None if 1 <= value <= n_train else f"batch size: must be from 1 to {n_train} (got {value})"
-
-        self.push_screen(
-            PromptScreen("Batch size", str(self.machine.state.batch_size), check),
-            lambda text: text is not None and self._set_batch_size(int(text)),
-        )
+        self._ask("Batch size", self.machine.state.batch_size, apply)
 
     def _ask_seed(self) -> None:
-        def parse(text: str) -> Config:
-            return self.machine.config.with_changes(seed=int(text))
+        def apply(text: str) -> str:
+            config = self.machine.config.with_changes(seed=_parse(int, "seed", text))
+            self._use_machine(Machine(config), f"New data with seed {config.seed}; reset to before step 0.")
+            return self.view.message
 
-        def check(text: str) -> str | None:
-            try:
-                Machine(parse(text)) if self.machine.config.data is None else parse(text)
-            except ValueError as error:
-                return str(error) if isinstance(error, ConfigError) else f"seed: must be a whole number (got {text!r})"
-            return None
+        self._ask("Seed", self.machine.config.seed, apply)
 
-        self.push_screen(
-            PromptScreen("Seed", str(self.machine.config.seed), check),
-            lambda text: text is not None and self._new_config(parse(text)),
-        )
+
+def _parse(kind: Callable[[str], T], name: str, text: str) -> T:
+    """int or float from typed text, with a message that names the value."""
+    try:
+        return kind(text)
+    except ValueError:
+        noun = "a whole number" if kind is int else "a number"
+        raise ValueError(f"{name}: must be {noun} (got {text!r})") from None
 
 
 def run_app(config: Config | None = None, *, lesson: Lesson | None = None, session: Session | None = None) -> int:

@@ -103,6 +103,7 @@ class Machine:
         lr = state.lr if state is not None else self.config.lr
         batch_size = state.batch_size if state is not None else self.full_batch_size
         self.state = State(lr=lr, batch_size=batch_size)
+        self.start_settings = (lr, batch_size)  # in force at t = 0, before any logged change
         self.history = History()
         self._settings: list[tuple[int, str, float]] = []  # (t, name, value)
         self._recent: deque[tuple[int, tuple[object, ...]]] = deque(maxlen=RECENT)
@@ -255,15 +256,15 @@ class Machine:
         state = self.state
         b, w = steps.update(state.b, state.w, state.b_grad, state.w_grad, state.lr)  # type: ignore[arg-type]
         state.b, state.w = b, w
+        b0, w0 = b[0], w[0]
+        if not isfinite(b0 + w0):
+            self._diverge(4)  # before counting the update: diverged_at holds counts before the step
         state.update += 1
         loss = state.loss
         history = self.history
         history.update_loss.append(loss)
-        b0, w0 = b[0], w[0]
         history.path.append((b0, w0))
         state.epoch_loss_sum += loss  # type: ignore[operator]
-        if not isfinite(b0 + w0):
-            self._diverge(4)
         state.cursor = 5
 
     def _repeat(self) -> None:

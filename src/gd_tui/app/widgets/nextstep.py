@@ -6,6 +6,7 @@ from rich.text import Text
 
 from gd_tui.app.view import View
 from gd_tui.app.widgets.pane import Pane
+from gd_tui.engine import STEP_NAMES
 
 
 def next_sentence(view: View) -> str:
@@ -46,8 +47,11 @@ def divergence_banner(view: View) -> str | None:
         if state.lr > limit
         else "the numbers overflowed"
     )
+    # diverged_at counts what was complete before the step; people count from 1, and
+    # step 5 (repeat) closes the update that step 4 already counted.
+    number = update if step == 5 else update + 1
     return (
-        f"DIVERGED at epoch {epoch}, update {update}, step {step}: {why}. "
+        f"DIVERGED in update {number} (epoch {epoch + 1}), step {step} {STEP_NAMES[step]}: {why}. "
         "Press p to step back, - to lower lr, r to reset."
     )
 
