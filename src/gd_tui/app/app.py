@@ -34,6 +34,7 @@ from gd_tui.app.widgets.source import SourcePane
 from gd_tui.engine import Config, ConfigError, Machine
 from gd_tui.engine.analysis import reference
 from gd_tui.engine.breakpoints import Breakpoints, Predicate, end_of_epoch, end_of_update, step_done
+from gd_tui.export import write_history
 from gd_tui.lessons import Lesson, LessonError, builtin_names, load_lesson
 from gd_tui.session import Session, SessionError, autosave, capture, restore, save
 
@@ -423,6 +424,7 @@ class GDApp(App[None]):
         yield SystemCommand("Set learning rate…", "Type an exact learning rate", self._ask_lr)
         yield SystemCommand("Set batch size…", "Type an exact batch size", self._ask_batch_size)
         yield SystemCommand("Set seed…", "New data and a new random start", self._ask_seed)
+        yield SystemCommand("Export history…", "Loss per update, the (b, w) path, losses per epoch", self._ask_export)
         for name in builtin_names():
             yield SystemCommand(
                 f"Lesson: {name}", "Load this chapter 0 experiment", lambda name=name: self._pick_lesson(name)
@@ -469,6 +471,20 @@ class GDApp(App[None]):
             return self.view.message
 
         self._ask("Seed", self.machine.config.seed, apply)
+
+    def _ask_export(self) -> None:
+        def apply(text: str) -> str:
+            path = Path(text)
+            if not text or path.is_dir():
+                raise ValueError(f"file: give a file name such as history.csv (got {text!r})")
+            try:
+                updates, epochs = write_history(self.machine, path)
+            except OSError as error:
+                raise ValueError(f"{text}: cannot write ({error.strerror or error})") from None
+            return f"History written to {updates} and {epochs}."
+
+        self._stop()
+        self._ask("Export the history to", "gd-tui-history.csv", apply)
 
 
 def _parse(kind: Callable[[str], T], name: str, text: str) -> T:
