@@ -5,6 +5,8 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
+import pytest
+
 from gd_tui.app import GDApp
 from gd_tui.app.app import MIN_SIZE
 from gd_tui.engine import Machine
@@ -83,3 +85,22 @@ async def test_a_burst_of_mixed_keys_with_runs_in_it(press: Any, until: Any, sam
         await until(pilot, lambda: app.machine.state.t == machine.state.t and len(app.workers) == 0, 30.0)
         await pilot.pause()
         assert same(app.machine.state, machine.state)
+
+
+@pytest.mark.xfail(
+    reason="a resize while a dialog is open marks the dialog, not the main screen: 'too small' sticks after enlarging",
+    strict=True,
+)
+@pytest.mark.parametrize("dialog", ["question_mark", "b"])
+async def test_resize_while_a_dialog_is_open(dialog: str, screen: Callable[[Any], str]) -> None:
+    app = GDApp()
+    async with app.run_test(size=(50, 15)) as pilot:
+        await pilot.pause()
+        assert "needs at least" in " ".join(screen(app).split())
+        await pilot.press(dialog)
+        await pilot.resize_terminal(80, 24)
+        await pilot.press("escape")
+        await pilot.pause()
+        shown = screen(app)
+        assert "needs at least" not in " ".join(shown.split())
+        assert "Next: step 0" in shown
