@@ -214,3 +214,13 @@ def test_a_crash_exits_with_a_non_zero_status(launch: Launch) -> None:
     terminal = launch(command=[sys.executable, "-c", CRASH_ON_MOUNT])
     terminal.wait_for("deliberate crash on mount")
     assert terminal.wait_exit() != 0
+
+
+def test_escape_pauses_a_running_continue(terminal: Terminal) -> None:
+    terminal.wait_for("Next: step 0, initialize")
+    terminal.press("c")  # no breakpoints are set: the run would go on for ever
+    terminal.wait_for("Running")
+    terminal.press("\x1b")  # a lone escape, told apart from an escape sequence by its timing
+    terminal.wait_for("Paused.")
+    terminal.press("q")
+    assert terminal.wait_exit() == 0
