@@ -154,6 +154,21 @@ async def tap(pilot: Pilot[Any], *keys: str) -> None:
     await pilot.pause(0.05)
 
 
+async def send_keys(pilot: Pilot[Any], *keys: str) -> None:
+    """Queue keys as a fast typist (or a held key) would, then wait until the app has handled them all.
+
+    Like pilot.press, but one wait for the whole burst instead of one per key; only for keys
+    handled by the main screen (a dialog that opens mid-burst would miss the keys after it).
+    """
+    driver = pilot.app._driver
+    assert driver is not None
+    for key in keys:
+        event = events.Key(key, KEY_CHARACTERS.get(key, key if len(key) == 1 else None))
+        event.set_sender(pilot.app)
+        driver.send_message(event)
+    await pilot.pause()
+
+
 # Fixtures hand the helpers to the tests (test modules cannot import this file by name).
 
 
@@ -195,6 +210,11 @@ def until() -> Callable[[Pilot[Any], Callable[[], bool], float], Awaitable[None]
 @pytest.fixture
 def press() -> Callable[..., Awaitable[None]]:
     return tap
+
+
+@pytest.fixture
+def keys() -> Callable[..., Awaitable[None]]:
+    return send_keys
 
 
 @pytest.fixture

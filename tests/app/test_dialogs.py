@@ -183,10 +183,10 @@ async def test_i_without_a_lesson_says_how_to_load_one(pane: Text) -> None:
         assert "No lesson is loaded" in pane(app, "#next")
 
 
-async def test_s_saves_the_session(tmp_path: Path, pane: Text, same: Any) -> None:
+async def test_s_saves_the_session(tmp_path: Path, pane: Text, same: Any, keys: Any) -> None:
     app = GDApp(Config(batch_size=16))
     async with app.run_test(size=SIZE) as pilot:
-        await pilot.press("n", "n", "n", "n", "plus", "n", "n", "n")
+        await keys(pilot, "n", "n", "n", "n", "plus", "n", "n", "n")
         await pilot.press("s")
         assert isinstance(app.screen, PromptScreen)
         await enter_value(pilot, "#value", "")
@@ -219,10 +219,10 @@ async def run_command(pilot: Any, screen_text: Callable[[Any], str], query: str,
     await pilot.pause()
 
 
-async def test_palette_set_learning_rate(pane: Text, screen: Callable[[Any], str], reference: Any) -> None:
+async def test_palette_set_learning_rate(keys: Any, pane: Text, screen: Callable[[Any], str], reference: Any) -> None:
     app = GDApp()
     async with app.run_test(size=SIZE) as pilot:
-        await pilot.press("n", "n", "n", "n")
+        await keys(pilot, "n", "n", "n", "n")
         await run_command(pilot, screen, "Set learning rate", "Set learning rate…")
         assert isinstance(app.screen, PromptScreen)
         assert app.screen.query_one("#value", Input).value == "0.1"

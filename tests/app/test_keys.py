@@ -75,14 +75,14 @@ def trace(steps: int) -> list[dict[str, Any]]:
     return [json.loads(line) for line in out.splitlines() if line.strip()]
 
 
-async def test_next_three_steps_show_the_trace_loss(pane: Text, screen: Callable[[Any], str]) -> None:
+async def test_next_three_steps_show_the_trace_loss(keys: Any, pane: Text, screen: Callable[[Any], str]) -> None:
     expected = trace(3)[-1]
     assert expected["name"] == "loss"
     app = GDApp()
     async with app.run_test(size=SIZE) as pilot:
         assert app.machine.state.t == 0
         assert "—" in pane(app, "#loss")
-        await pilot.press("n", "n", "n")
+        await keys(pilot, "n", "n", "n")
         await pilot.pause()
         state = app.machine.state
         assert (state.t, state.last_step, state.cursor) == (3, 2, 3)
@@ -96,63 +96,63 @@ async def test_next_three_steps_show_the_trace_loss(pane: Text, screen: Callable
         assert "Next: step 3, gradients" in pane(app, "#next")
 
 
-async def test_space_and_right_step_like_n(reference: Callable[[int], Machine], same: Any) -> None:
+async def test_space_and_right_step_like_n(keys: Any, reference: Callable[[int], Machine], same: Any) -> None:
     app = GDApp()
     async with app.run_test(size=SIZE) as pilot:
-        await pilot.press("space", "right", "space", "right")
+        await keys(pilot, "space", "right", "space", "right")
         await pilot.pause()
         assert same(app.machine.state, reference(4).state)
 
 
 @pytest.mark.parametrize("presses", [1, 6, 8])
 async def test_back_undoes_exactly_one_step(
-    presses: int, reference: Callable[[int], Machine], same: Any, pane: Text
+    keys: Any, presses: int, reference: Callable[[int], Machine], same: Any, pane: Text
 ) -> None:
     app = GDApp()
     async with app.run_test(size=SIZE) as pilot:
-        await pilot.press(*["n"] * presses)
+        await keys(pilot, *["n"] * presses)
         await pilot.pause()
-        await pilot.press("p")
+        await keys(pilot, "p")
         await pilot.pause()
         expected = reference(presses - 1).state
         assert same(app.machine.state, expected)
         assert app.machine.state.t == presses - 1
         assert f"Next: step {expected.cursor}," in pane(app, "#next")
         # Forward again lands on the same bits.
-        await pilot.press("n")
+        await keys(pilot, "n")
         await pilot.pause()
         assert same(app.machine.state, reference(presses).state)
 
 
-async def test_back_at_the_start_says_so(pane: Text) -> None:
+async def test_back_at_the_start_says_so(keys: Any, pane: Text) -> None:
     app = GDApp()
     async with app.run_test(size=SIZE) as pilot:
-        await pilot.press("p")
+        await keys(pilot, "p")
         await pilot.pause()
         assert app.machine.state.t == 0
         assert "Already at the start" in pane(app, "#next")
 
 
-async def test_left_steps_back_like_p(reference: Callable[[int], Machine], same: Any) -> None:
+async def test_left_steps_back_like_p(keys: Any, reference: Callable[[int], Machine], same: Any) -> None:
     app = GDApp()
     async with app.run_test(size=SIZE) as pilot:
-        await pilot.press("n", "n", "n", "n", "left", "left")
+        await keys(pilot, "n", "n", "n", "n", "left", "left")
         await pilot.pause()
         assert same(app.machine.state, reference(2).state)
 
 
 async def test_u_runs_to_the_end_of_the_update(
-    idle: Any, reference: Callable[[int], Machine], same: Any, pane: Text
+    keys: Any, idle: Any, reference: Callable[[int], Machine], same: Any, pane: Text
 ) -> None:
     app = GDApp()
     async with app.run_test(size=SIZE) as pilot:
-        await pilot.press("u")
+        await keys(pilot, "u")
         await idle(pilot)
         state = app.machine.state
         assert (state.last_step, state.cursor, state.update, state.t) == (5, 1, 1, 6)
         assert same(state, reference(6).state)
         # From mid-update, u goes on to step 5 of the same update.
-        await pilot.press("n", "n", "u")
+        await keys(pilot, "n", "n", "u")
         await idle(pilot)
         state = app.machine.state
         assert (state.last_step, state.update, state.t) == (5, 2, 11)
@@ -161,14 +161,14 @@ async def test_u_runs_to_the_end_of_the_update(
 
 
 async def test_e_completes_an_epoch(
-    idle: Any, reference: Callable[[int, Config], Machine], same: Any, pane: Text
+    keys: Any, idle: Any, reference: Callable[[int, Config], Machine], same: Any, pane: Text
 ) -> None:
     config = Config(batch_size=16)  # 5 updates per epoch: e has to cross batches
     app = GDApp(config)
     async with app.run_test(size=SIZE) as pilot:
-        await pilot.press("n", "n")
+        await keys(pilot, "n", "n")
         await pilot.pause()
-        await pilot.press("e")
+        await keys(pilot, "e")
         await idle(pilot)
         state = app.machine.state
         assert (state.epoch, state.update, state.last_step, state.cursor) == (1, 5, 5, 1)
@@ -177,19 +177,19 @@ async def test_e_completes_an_epoch(
         assert state.val_loss is not None
         assert f"{state.val_loss:.8f}" in pane(app, "#loss")
         assert "epoch 1" in pane(app, "#params")
-        await pilot.press("e")
+        await keys(pilot, "e")
         await idle(pilot)
         assert (app.machine.state.epoch, app.machine.state.update) == (2, 10)
 
 
 async def test_digits_run_until_that_step(
-    idle: Any, reference: Callable[[int], Machine], same: Any, pane: Text
+    keys: Any, idle: Any, reference: Callable[[int], Machine], same: Any, pane: Text
 ) -> None:
     app = GDApp()
     async with app.run_test(size=SIZE) as pilot:
         # (key, t after it): each digit runs until that step has just executed, crossing updates if needed.
         for digit, t in (("0", 1), ("3", 4), ("5", 6), ("2", 8), ("1", 12), ("4", 15), ("4", 20)):
-            await pilot.press(digit)
+            await keys(pilot, digit)
             await idle(pilot)
             state = app.machine.state
             assert (state.last_step, state.t) == (int(digit), t), f"after {digit}"
@@ -307,13 +307,15 @@ async def test_diverged_run_shows_the_banner(idle: Any, pane: Text, screen: Any)
         assert "DIVERGED" not in screen(app)
 
 
-async def test_r_resets_to_before_step_0(idle: Any, pane: Text, reference: Callable[[int], Machine], same: Any) -> None:
+async def test_r_resets_to_before_step_0(
+    keys: Any, idle: Any, pane: Text, reference: Callable[[int], Machine], same: Any
+) -> None:
     app = GDApp()
     async with app.run_test(size=SIZE) as pilot:
-        await pilot.press("e", "n", "n")
+        await keys(pilot, "e", "n", "n")
         await idle(pilot)
         assert app.machine.state.t > 0
-        await pilot.press("r")
+        await keys(pilot, "r")
         await pilot.pause()
         state = app.machine.state
         assert (state.t, state.cursor, state.epoch, state.update) == (0, 0, 0, 0)
@@ -324,36 +326,38 @@ async def test_r_resets_to_before_step_0(idle: Any, pane: Text, reference: Calla
         assert "loss     —" in pane(app, "#loss")
 
 
-async def test_lr_up_applies_from_the_next_update_and_back_works(pane: Text, reference: Any, same: Any) -> None:
+async def test_lr_up_applies_from_the_next_update_and_back_works(
+    keys: Any, pane: Text, reference: Any, same: Any
+) -> None:
     app = GDApp()
     async with app.run_test(size=SIZE) as pilot:
-        await pilot.press("n", "n", "n", "n")  # cursor on step 4, the update
+        await keys(pilot, "n", "n", "n", "n")  # cursor on step 4, the update
         await pilot.pause()
         before = reference(4).state
-        await pilot.press("plus")
+        await keys(pilot, "plus")
         await pilot.pause()
         assert app.machine.state.lr == 0.2
         assert "Learning rate 0.2 from the next update on." in pane(app, "#next")
         assert "lr 0.2" in pane(app, "#params")
-        await pilot.press("n")  # the update runs with the new rate
+        await keys(pilot, "n")  # the update runs with the new rate
         await pilot.pause()
         state = app.machine.state
         assert np.array_equal(state.b, before.b - 0.2 * before.b_grad)
         assert np.array_equal(state.w, before.w - 0.2 * before.w_grad)
         # Back undoes the update; forward again gives the same bits with the new lr kept.
-        await pilot.press("p")
+        await keys(pilot, "p")
         await pilot.pause()
         assert app.machine.state.t == 4
         assert app.machine.state.lr == 0.2
         assert np.array_equal(app.machine.state.b, before.b)
-        await pilot.press("n")
+        await keys(pilot, "n")
         await pilot.pause()
         assert np.array_equal(app.machine.state.b, state.b)
         # Going back past the change restores the old rate: the change was recorded at t = 4.
-        await pilot.press("p", "p", "p")
+        await keys(pilot, "p", "p", "p")
         await pilot.pause()
         assert app.machine.state.t == 2
-        await pilot.press("n", "n", "n")
+        await keys(pilot, "n", "n", "n")
         await pilot.pause()
         assert np.array_equal(app.machine.state.b, state.b)
         expected = Machine()
@@ -363,24 +367,24 @@ async def test_lr_up_applies_from_the_next_update_and_back_works(pane: Text, ref
         assert same(app.machine.state, expected.state)
 
 
-async def test_equals_sign_is_lr_up(pane: Text) -> None:
+async def test_equals_sign_is_lr_up(keys: Any, pane: Text) -> None:
     app = GDApp()
     async with app.run_test(size=SIZE) as pilot:
-        await pilot.press("equals_sign")
+        await keys(pilot, "equals_sign")
         await pilot.pause()
         assert app.machine.state.lr == 0.2
-        await pilot.press("equals_sign")
+        await keys(pilot, "equals_sign")
         await pilot.pause()
         assert app.machine.state.lr == 0.5
         assert "lr 0.5" in pane(app, "#params")
 
 
-async def test_lr_down_walks_the_ladder(pane: Text) -> None:
+async def test_lr_down_walks_the_ladder(keys: Any, pane: Text) -> None:
     app = GDApp(Config(lr=0.02))
     async with app.run_test(size=SIZE) as pilot:
         seen = []
         for _ in range(4):
-            await pilot.press("minus")
+            await keys(pilot, "minus")
             seen.append(app.machine.state.lr)
         assert seen == [0.01, 0.005, 0.001, 0.001]
         await pilot.pause()
@@ -388,28 +392,28 @@ async def test_lr_down_walks_the_ladder(pane: Text) -> None:
         assert "lr 0.001 " in pane(app, "#params")
 
 
-async def test_lr_up_stops_at_the_top_of_the_ladder(pane: Text) -> None:
+async def test_lr_up_stops_at_the_top_of_the_ladder(keys: Any, pane: Text) -> None:
     app = GDApp(Config(lr=2.0))
     async with app.run_test(size=SIZE) as pilot:
-        await pilot.press("plus", "plus")
+        await keys(pilot, "plus", "plus")
         await pilot.pause()
         assert app.machine.state.lr == LR_LADDER[-1] == 5.0
         assert "lr 5 is the top of the ladder." in pane(app, "#next")
 
 
-async def test_m_cycles_batch_mini_batch_stochastic(pane: Text, idle: Any) -> None:
+async def test_m_cycles_batch_mini_batch_stochastic(keys: Any, pane: Text, idle: Any) -> None:
     app = GDApp()
     async with app.run_test(size=SIZE) as pilot:
         assert (app.machine.state.batch_size, app.machine.mode) == (80, "batch")
         shown = []
         for _ in range(3):
-            await pilot.press("m")
+            await keys(pilot, "m")
             await pilot.pause()
             shown.append((app.machine.state.batch_size, app.machine.mode))
             assert f"batch {app.machine.state.batch_size} ({app.machine.mode})" in pane(app, "#params")
         assert shown == [(16, "mini-batch"), (1, "stochastic"), (80, "batch")]
         # A mini-batch epoch is 5 updates of 16 points.
-        await pilot.press("m", "e")
+        await keys(pilot, "m", "e")
         await idle(pilot)
         state = app.machine.state
         assert (state.epoch, state.update) == (1, 5)
