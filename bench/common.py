@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+import os
 import platform
 import statistics
 import sys
@@ -68,7 +69,10 @@ def environment() -> dict[str, str]:
     """Where the figures were measured: they are ratios, but the machine still matters."""
     import textual
 
+    load = os.getloadavg() if hasattr(os, "getloadavg") else (float("nan"),) * 3
     return {
+        "cpus": str(os.cpu_count()),
+        "load average at start": " ".join(f"{value:.2f}" for value in load),
         "python": sys.version.split()[0],
         "numpy": np.__version__,
         "textual": getattr(textual, "__version__", "?"),

@@ -84,6 +84,12 @@ def machine_vs_loop(
         state = machine.state
         identical = identical and bool(state.b == b) and bool(state.w == w)
     plain_median, machine_median = median(plain_times), median(machine_times)
+    why = ""
+    if machine_median < plain_median and data.n_train >= 100_000:
+        why = (
+            "; the Machine is faster here because it drops the batch's yhat and error at step 5, so the next "
+            "update reuses their memory, while the book's loop still holds them as it allocates new ones"
+        )
     return Figure(
         key=key,
         name=name,
@@ -93,7 +99,7 @@ def machine_vs_loop(
         value=machine_median / plain_median,
         subject=f"Machine {ms(machine_median)} ({ms(machine_median / n_epochs)}/epoch)",
         reference=f"plain loop {ms(plain_median)} ({ms(plain_median / n_epochs)}/epoch)",
-        notes=f"{n_epochs} epochs, {repeats} interleaved runs, CPU time; final b, w bit-identical: {identical}",
+        notes=f"{n_epochs} epochs, {repeats} interleaved runs, CPU time; final b, w bit-identical: {identical}{why}",
         details={
             "epochs": n_epochs,
             "n_train": data.n_train,
@@ -185,7 +191,7 @@ def engine_figures(quick: bool) -> list[Figure]:
     if quick:
         book_epochs, big_points, big_epochs, repeats, updates = 300, 20_000, 10, 3, 20_000
     else:
-        book_epochs, big_points, big_epochs, repeats, updates = 20_000, 1_000_000, 100, 7, 1_000_000
+        book_epochs, big_points, big_epochs, repeats, updates = 20_000, 1_000_000, 100, 9, 1_000_000
     figures = [
         machine_vs_loop(
             "engine_book",

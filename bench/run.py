@@ -90,7 +90,9 @@ def markdown(figures: list[Figure], header: dict[str, object]) -> str:
         "",
         f"Measured {header['when']} on {header['environment']['platform']}, "  # type: ignore[index]
         f"Python {header['environment']['python']}, NumPy {header['environment']['numpy']}, "  # type: ignore[index]
-        f"Textual {header['environment']['textual']}; the whole run took {header['seconds']:.0f} s.",
+        f"Textual {header['environment']['textual']}, {header['environment']['cpus']} CPUs, "  # type: ignore[index]
+        f"load average {header['environment']['load average at start']} at the start "  # type: ignore[index]
+        f"(other work on the machine inflates wall-time figures); the whole run took {header['seconds']:.0f} s.",
         "",
         table(figures),
         "",
@@ -111,12 +113,14 @@ def main() -> int:
     )
     args = parser.parse_args()
     started = time.perf_counter()
+    when = datetime.datetime.now(datetime.UTC).strftime("%Y-%m-%d %H:%M UTC")
+    where = environment()
     figures = collect(args.quick, args.only)
     header: dict[str, object] = {
-        "when": datetime.datetime.now(datetime.UTC).strftime("%Y-%m-%d %H:%M UTC"),
+        "when": when,
         "quick": args.quick,
         "only": args.only,
-        "environment": environment(),
+        "environment": where,
         "seconds": time.perf_counter() - started,
     }
     print(table(figures))
