@@ -10,6 +10,7 @@ import select
 import signal
 import struct
 import sys
+import tempfile
 import termios
 import time
 from pathlib import Path
@@ -17,13 +18,17 @@ from pathlib import Path
 LAUNCH = Path(__file__).resolve().parent / "launch.py"
 
 
-def _child_env() -> dict[str, str]:
-    """A plain 256-colour terminal, as over SSH (no COLORTERM); bytecode caching on."""
+def _child_env(state_home: str) -> dict[str, str]:
+    """A plain 256-colour terminal, as over SSH (no COLORTERM); bytecode caching on.
+
+    The app's state directory (where it would autosave) is a temporary one.
+    """
     env = {k: v for k, v in os.environ.items() if not k.startswith("TEXTUAL") and k not in ("COLORTERM", "NO_COLOR")}
     env.pop("PYTHONDONTWRITEBYTECODE", None)
     env.pop("COLUMNS", None)
     env.pop("LINES", None)
     env["TERM"] = "xterm-256color"
+    env["XDG_STATE_HOME"] = state_home
     return env
 
 
@@ -36,7 +41,8 @@ class Terminal:
 
     def __init__(self, args: list[str], cols: int = 80, rows: int = 24) -> None:
         argv = [sys.executable, str(LAUNCH), *args]
-        env = _child_env()
+        self._state_home = tempfile.TemporaryDirectory(prefix="gd-tui-bench-")
+        env = _child_env(self._state_home.name)
         self.started = time.perf_counter()
         pid, fd = pty.fork()
         if pid == 0:  # the child: size the terminal before the app can ask
@@ -136,6 +142,7 @@ class Terminal:
                 _, self.exit_status = os.waitpid(self.pid, 0)
         with contextlib.suppress(OSError):
             os.close(self.fd)
+        self._state_home.cleanup()
         return self.exit_status
 
     def __enter__(self) -> Terminal:
