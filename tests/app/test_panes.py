@@ -1,0 +1,102 @@
+"""What each pane shows after each step: the engine's numbers, to the book's decimals, changes marked."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+import pytest
+from rich.text import Text as RichText
+
+from gd_tui.app import GDApp
+from gd_tui.app.widgets.predictions import PredictionsTable
+from gd_tui.engine import Config, Machine
+from gd_tui.engine.steps import STEP_NAMES
+
+SIZE = (80, 24)
+Text = Callable[[Any, str], str]
+NO_SCROLLBAR = str.maketrans("", "", "▁▂▃▄▅▆▇█▔▕▏")  # the table's scrollbar shares its lines
+STEP_FUNCTIONS = ("initialize", "forward", "loss", "gradients", "update", "repeat")
+
+
+def marked(app: Any, selector: str) -> list[str]:
+    """The pieces of a pane drawn in reverse video: the values that changed in the last step."""
+    content = app.query_one(selector).content
+    assert isinstance(content, RichText)
+    return [content.plain[span.start : span.end].strip() for span in content.spans if "reverse" in str(span.style)]
+
+
+async def test_loss_gradients_and_parameters_after_each_step(keys: Any, pane: Text, reference: Any) -> None:
+    app = GDApp()
+    async with app.run_test(size=SIZE) as pilot:
+        await keys(pilot, "n", "n", "n")
+        state = reference(3).state
+        assert "loss     2.74215777" in pane(app, "#loss")
+        assert marked(app, "#loss") == ["2.74215777"]
+        assert "b_grad = 2·mean(error)   —" in pane(app, "#gradients")
+
+        await keys(pilot, "n")  # step 3: gradients
+        state = reference(4).state
+        gradients = pane(app, "#gradients")
+        assert f"b_grad = 2·mean(error)   {state.b_grad:.8f}" in gradients
+        assert f"w_grad = 2·mean(x·error) {state.w_grad:.8f}" in gradients
+        assert "-3.04481138" in gradients and "-1.83375372" in gradients  # the book's gradients
+        assert gradients.splitlines()[-1].endswith("✓")  # the finite-difference check agrees
+        assert marked(app, "#gradients") == [f"{state.b_grad:.8f}", f"{state.w_grad:.8f}"]
+        assert marked(app, "#loss") == []  # nothing changed there in this step
+
+        await keys(pilot, "n")  # step 4: update
+        params = pane(app, "#params")
+        assert "b   0.80119529  Δ +0.30448114" in params  # the book's b after the first update
+        assert "w   0.04511107  Δ +0.18337537" in params
+        assert marked(app, "#params")[:2] == ["0.80119529", "0.04511107"]
+        assert "true   b 1.0000  w 2.0000" in params
+        assert "lstsq  b 1.0235  w 1.9690" in params
+        assert "stable below lr ≈ 0.806" in params
+        assert "epoch 0  update 1  (1/epoch)" in params
+
+        await keys(pilot, "n")  # step 5: the epoch ends, the validation loss is computed
+        state = reference(6).state
+        assert f"val loss {state.val_loss:.8f}  (epoch 1)" in pane(app, "#loss")
+        assert f"{state.val_loss:.8f}" in marked(app, "#loss")
+
+
+@pytest.mark.parametrize("t", range(8))
+async def test_source_arrow_marks_the_next_step_and_the_tick_the_last(t: int, keys: Any) -> None:
+    app = GDApp()
+    async with app.run_test(size=SIZE) as pilot:
+        await keys(pilot, *["n"] * t)
+        state = app.machine.state
+        lines = [line for line in str(app.query_one("#source").query_one("Static").content).splitlines() if line]
+        arrowed = [line for line in lines if "▶" in line[:4]]
+        assert any(f"def {STEP_FUNCTIONS[state.cursor]}(" in line for line in arrowed)
+        for other in set(STEP_FUNCTIONS) - {STEP_FUNCTIONS[state.cursor]}:
+            assert not any(f"def {other}(" in line for line in arrowed)
+        ticked = [line for line in lines if "✓" in line[:4]]
+        if state.last_step is None:
+            assert ticked == []
+        else:
+            assert ticked, f"no line marked as just run after {STEP_NAMES[state.last_step]}"
+
+
+async def test_predictions_table_shows_the_batch_in_its_order(keys: Any, screen: Callable[[Any], str]) -> None:
+    app = GDApp(Config(batch_size=16))
+    async with app.run_test(size=SIZE) as pilot:
+        await keys(pilot, "n", "n", "n")  # forward and loss: ŷ and error are filled in
+        machine: Machine = app.machine
+        state = machine.state
+        rows = machine.batch_rows()
+        assert state.yhat is not None and state.error is not None
+        table = [line[42:].translate(NO_SCROLLBAR).split() for line in screen(app).splitlines()]
+        shown = [cells for cells in table if len(cells) == 5 and cells[0].isdigit()]
+        assert len(shown) >= 3
+        for k, cells in enumerate(shown[:3]):
+            expected = [
+                str(rows[k]),
+                f"{state.x_batch[k, 0]:.4f}",  # type: ignore[index]
+                f"{state.y_batch[k, 0]:.4f}",  # type: ignore[index]
+                f"{state.yhat[k, 0]:.4f}",
+                f"{state.error[k, 0]:.4f}",
+            ]
+            assert cells == expected
+        assert app.query_one(PredictionsTable).border_subtitle == "batch 1/5 · 16 rows"
