@@ -306,3 +306,21 @@ async def test_breakpoints_set_during_a_run_stop_it(press: Any, until: Any) -> N
         second = app.machine.state.t
         await press(pilot, "escape")
         assert second == first, "the run went on past the breakpoint just set"
+
+
+@pytest.mark.xfail(
+    reason="the save prompt does not expand ~: '~/saved.json' is refused (no such file or directory)", strict=True
+)
+async def test_save_prompt_expands_the_home_directory(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, pane: Text
+) -> None:
+    home = tmp_path / "home"
+    home.mkdir()
+    monkeypatch.setenv("HOME", str(home))
+    monkeypatch.chdir(tmp_path)
+    app = GDApp()
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("n", "s")
+        await enter_value(pilot, "#value", "~/saved.json")
+        assert not isinstance(app.screen, PromptScreen), dialog_error(app)
+        assert (home / "saved.json").is_file()
