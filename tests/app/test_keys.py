@@ -520,3 +520,29 @@ async def test_a_key_right_after_c_leaves_no_unawaited_run(press: Any) -> None:
             assert app.machine.state.t > 1
         gc.collect()
     assert not [str(w.message) for w in caught if "never awaited" in str(w.message)]
+
+
+async def test_mode_change_mid_update_applies_from_the_next_batch_and_back_works(
+    keys: Any, same: Any, pane: Text
+) -> None:
+    app = GDApp()
+    expected = Machine()
+    async with app.run_test(size=SIZE) as pilot:
+        await keys(pilot, "n", "n", "n", "m")  # the loss of the full batch is computed; then mini-batch
+        expected.goto(3)
+        expected.set_batch_size(16)
+        assert "Batch size 16 (mini-batch) from the next batch on." in pane(app, "#next")
+        assert len(app.machine.state.x_batch) == 80  # type: ignore[arg-type]
+        await keys(pilot, "n", "n", "n")  # gradients and update on all 80 points, then the epoch ends
+        expected.goto(6)
+        state = app.machine.state
+        assert same(state, expected.state)
+        assert (state.epoch, state.update, len(state.x_batch)) == (1, 1, 16)  # type: ignore[arg-type]
+        assert "(5/epoch)" in pane(app, "#params")
+        after = [state.b.copy(), state.w.copy()]  # type: ignore[union-attr]
+        await keys(pilot, "p", "p", "p")
+        assert app.machine.state.t == 3
+        assert len(app.machine.state.x_batch) == 80  # type: ignore[arg-type]
+        await keys(pilot, "n", "n", "n")
+        assert [app.machine.state.b, app.machine.state.w] == after
+        assert same(app.machine.state, state)
