@@ -15,14 +15,13 @@ from __future__ import annotations
 import asyncio
 import contextvars
 import math
-from collections.abc import Coroutine
+from collections.abc import Callable, Coroutine
 from typing import Any, TypeVar
 
 import numpy as np
-import pytest
 from hypothesis import HealthCheck, Phase, settings
 from hypothesis import strategies as st
-from hypothesis.stateful import RuleBasedStateMachine, initialize, invariant, precondition, rule
+from hypothesis.stateful import RuleBasedStateMachine, initialize, invariant, rule
 from textual.command import CommandPalette
 from textual.pilot import Pilot
 
@@ -41,9 +40,7 @@ T = TypeVar("T")
 START_SIZE = (80, 24)
 BOUND_KEYS = {key for binding in GDApp.BINDINGS for key in binding.key.split(",")}  # type: ignore[union-attr]
 STEP_KEYS = ["n", "space", "right", "p", "left"]
-# 0 runs until step 0 executes, which after the first step only a reset brings back:
-# it is pressed only where it ends (the press_zero rule).
-RUN_KEYS = ["u", "e", "c", "1", "2", "3", "4", "5"]
+RUN_KEYS = ["u", "e", "c", "0", "1", "2", "3", "4", "5"]
 SETTING_KEYS = ["r", "plus", "equals_sign", "minus", "m", "l", "t", "pagedown", "pageup", "i", "x", "tab"]
 # Dialogs stay open across rules: keys and resizes reach them until escape closes them.
 # enter is never pressed: in the save dialog it writes a file.
@@ -186,11 +183,6 @@ class KeysAndResizes(RuleBasedStateMachine):
     def dialog(self, key: str) -> None:
         self.run(self._press(key))
 
-    @precondition(lambda self: self.app.machine.state.cursor == 0)
-    @rule()
-    def press_zero(self) -> None:
-        self.run(self._press("0"))
-
     @rule()
     def escape(self) -> None:
         self.run(self._press("escape"))
@@ -225,13 +217,13 @@ class KeysAndResizes(RuleBasedStateMachine):
 
 
 def test_every_key_but_quitting_is_pressed() -> None:
-    pressed = {*STEP_KEYS, *RUN_KEYS, *SETTING_KEYS, *DIALOG_KEYS, "0", "escape"}
+    pressed = {*STEP_KEYS, *RUN_KEYS, *SETTING_KEYS, *DIALOG_KEYS, "escape"}
     assert pressed >= BOUND_KEYS - NOT_PRESSED, BOUND_KEYS - NOT_PRESSED - pressed
 
 
 KeysAndResizes.TestCase.settings = settings(
     max_examples=8,
-    stateful_step_count=25,
+    stateful_step_count=20,
     deadline=None,
     derandomize=True,
     database=None,
@@ -242,19 +234,25 @@ KeysAndResizes.TestCase.settings = settings(
 TestKeysAndResizes = KeysAndResizes.TestCase
 
 
-async def test_enlarging_while_a_dialog_is_open_clears_the_too_small_notice() -> None:
+# Found by the state machine: the notice followed the screen on top at the time of the resize.
+
+
+async def test_enlarging_while_a_dialog_is_open_clears_the_too_small_notice(screen: Callable[[Any], str]) -> None:
     app = GDApp()
     async with app.run_test(size=START_SIZE) as pilot:
         await pilot.resize_terminal(40, 12)
+        assert "needs at least" in " ".join(screen(app).split())
         await pilot.press("question_mark")
         await pilot.resize_terminal(100, 30)
         await pilot.press("escape")
         await pilot.pause()
         assert not isinstance(app.screen, HelpScreen)
-        assert not app.screen.has_class("too-small"), "100x30 still says the terminal is 40x12"
+        shown = " ".join(screen(app).split())
+        assert "needs at least" not in shown, "100x30 still says the terminal is 40x12"
+        assert "Parameters" in shown
 
 
-async def test_shrinking_while_a_dialog_is_open_shows_the_too_small_notice() -> None:
+async def test_shrinking_while_a_dialog_is_open_shows_the_too_small_notice(screen: Callable[[Any], str]) -> None:
     app = GDApp()
     async with app.run_test(size=START_SIZE) as pilot:
         await pilot.press("question_mark")
@@ -262,4 +260,6 @@ async def test_shrinking_while_a_dialog_is_open_shows_the_too_small_notice() -> 
         await pilot.press("escape")
         await pilot.pause()
         assert not isinstance(app.screen, HelpScreen)
-        assert app.screen.has_class("too-small"), "40x12 draws the panes squashed instead of the notice"
+        shown = " ".join(screen(app).split())
+        assert "The terminal is 40x12" in shown, "40x12 draws the panes squashed instead of the notice"
+        assert "Parameters" not in shown
