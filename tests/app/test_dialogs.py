@@ -285,10 +285,6 @@ async def test_palette_loads_a_lesson(pane: Text, screen: Callable[[Any], str]) 
         assert "Lesson lr-too-high loaded" in pane(app, "#next")
 
 
-@pytest.mark.xfail(
-    reason="breakpoints set in the dialog while c is running are ignored by that run: it goes on past them",
-    strict=True,
-)
 async def test_breakpoints_set_during_a_run_stop_it(press: Any, until: Any) -> None:
     app = GDApp(breakpoints=Breakpoints())
     async with app.run_test(size=SIZE) as pilot:
@@ -308,9 +304,6 @@ async def test_breakpoints_set_during_a_run_stop_it(press: Any, until: Any) -> N
         assert second == first, "the run went on past the breakpoint just set"
 
 
-@pytest.mark.xfail(
-    reason="the save prompt does not expand ~: '~/saved.json' is refused (no such file or directory)", strict=True
-)
 async def test_save_prompt_expands_the_home_directory(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch, pane: Text
 ) -> None:

@@ -197,9 +197,6 @@ async def test_digits_run_until_that_step(
         assert f"Next: step {app.machine.state.cursor}," in pane(app, "#next")
 
 
-@pytest.mark.xfail(
-    reason="0 after step 0 has run starts a run that never ends (step 0 runs once per session)", strict=True
-)
 async def test_digit_0_after_initialize_does_not_run_for_ever(press: Any) -> None:
     app = GDApp()
     async with app.run_test(size=SIZE) as pilot:
@@ -507,9 +504,6 @@ async def test_ctrl_c_quits_during_a_long_run(press: Any) -> None:
     assert app.return_code == 0
 
 
-@pytest.mark.xfail(
-    reason="a run stopped before its worker starts leaves a never-awaited coroutine (RuntimeWarning)", strict=True
-)
 async def test_a_key_right_after_c_leaves_no_unawaited_run(press: Any) -> None:
     app = GDApp(breakpoints=Breakpoints())
     with warnings.catch_warnings(record=True) as caught:

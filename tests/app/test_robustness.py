@@ -87,10 +87,6 @@ async def test_a_burst_of_mixed_keys_with_runs_in_it(press: Any, until: Any, sam
         assert same(app.machine.state, machine.state)
 
 
-@pytest.mark.xfail(
-    reason="a resize while a dialog is open marks the dialog, not the main screen: 'too small' sticks after enlarging",
-    strict=True,
-)
 @pytest.mark.parametrize("dialog", ["question_mark", "b"])
 async def test_resize_while_a_dialog_is_open(dialog: str, screen: Callable[[Any], str]) -> None:
     app = GDApp()
@@ -106,10 +102,6 @@ async def test_resize_while_a_dialog_is_open(dialog: str, screen: Callable[[Any]
         assert "Next: step 0" in shown
 
 
-@pytest.mark.xfail(
-    reason="at the smallest size the app accepts (64x18) the parameters pane wraps and hides lr, epoch and update",
-    strict=True,
-)
 async def test_the_smallest_accepted_size_shows_every_parameter(keys: Any, screen: Callable[[Any], str]) -> None:
     app = GDApp()
     async with app.run_test(size=MIN_SIZE) as pilot:

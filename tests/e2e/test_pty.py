@@ -209,7 +209,6 @@ sys.exit(main())
 """
 
 
-@pytest.mark.xfail(reason="run_app returns 0 even when the app crashed (Textual's return_code is 1)", strict=True)
 def test_a_crash_exits_with_a_non_zero_status(launch: Launch) -> None:
     terminal = launch(command=[sys.executable, "-c", CRASH_ON_MOUNT])
     terminal.wait_for("deliberate crash on mount")

@@ -8,6 +8,7 @@ import signal
 import sys
 import time
 from collections.abc import Callable, Iterable
+from functools import partial
 from pathlib import Path
 from typing import TypeVar
 
@@ -42,7 +43,7 @@ T = TypeVar("T")
 
 LR_LADDER = (0.001, 0.005, 0.01, 0.02, 0.05, 0.1, 0.2, 0.5, 0.8, 1.0, 1.1, 1.5, 2.0, 5.0)
 MINI_BATCH = 16  # the book's mini-batch size (chapter 2)
-MIN_SIZE = (64, 18)  # below this the panes cannot show their numbers
+MIN_SIZE = (76, 20)  # below this the parameters pane cannot show every number on its line
 FRAME = 1 / 30  # a long run yields to the screen this often
 CHART_FRAMES = 6  # ... and redraws the chart every this many frames
 
@@ -158,7 +159,8 @@ class GDApp(App[None]):
     def _check_size(self, event: Resize) -> None:
         width, height = event.size
         small = width < MIN_SIZE[0] or height < MIN_SIZE[1]
-        self.screen.set_class(small, "too-small")
+        # On the app, not self.screen: a dialog may be on top when the terminal resizes.
+        self.set_class(small, "too-small")
         if small:
             self.query_one("#too-small", Static).update(
                 f"The terminal is {width}x{height}; gd-tui needs at least {MIN_SIZE[0]}x{MIN_SIZE[1]}. "
@@ -220,19 +222,26 @@ class GDApp(App[None]):
         self._act()
 
     def action_run_update(self) -> None:
-        self._start(end_of_update(), "end of update")
+        predicate = end_of_update()
+        self._start(lambda: predicate, "end of update")
 
     def action_run_epoch(self) -> None:
-        self._start(end_of_epoch(self.machine.state), "end of epoch")
+        predicate = end_of_epoch(self.machine.state)
+        self._start(lambda: predicate, "end of epoch")
 
     def action_run_to_step(self, step: int) -> None:
-        self._start(step_done(step), f"step {step} done")
+        if step == 0 and self.machine.state.t > 0:
+            self._act("Step 0 runs once per session: r resets to before it.")
+            return
+        predicate = step_done(step)
+        self._start(lambda: predicate, f"step {step} done")
 
     def action_continue(self) -> None:
         if self._run_active:
             self._stop("Paused.")
             return
-        self._start(self.view.breakpoints.predicate(self._previous_loss), None)
+        # Built again each time slice, so breakpoints changed mid-run apply to this run.
+        self._start(lambda: self.view.breakpoints.predicate(self._previous_loss), None)
 
     def _previous_loss(self) -> float | None:
         """The loss of the last completed update ("loss went up" compares with it)."""
@@ -249,7 +258,7 @@ class GDApp(App[None]):
         self.view.fresh = True
         self._act("Reset: back to before step 0.")
 
-    def _start(self, predicate: Predicate, target: str | None) -> None:
+    def _start(self, predicate: Callable[[], Predicate], target: str | None) -> None:
         """Run toward `target`; short runs finish within this key press, long ones go on in a worker."""
         self._stop()
         if self.machine.state.diverged:
@@ -260,7 +269,8 @@ class GDApp(App[None]):
         # (a held key, fast typing) would otherwise cancel it before it ran.
         if not self._slice(predicate, target):
             self.say("Running… (c or escape pauses)" if target is None else f"Running to {target}… (escape stops)")
-            self.run_worker(self._run(predicate, target), exclusive=True, group="run")
+            # A partial, not a coroutine: a run cancelled before it starts leaves nothing unawaited.
+            self.run_worker(partial(self._run, predicate, target), exclusive=True, group="run")
 
     def _stop(self, message: str | None = None) -> None:
         if self._run_active:
@@ -268,9 +278,10 @@ class GDApp(App[None]):
             self.workers.cancel_group(self, "run")
             self._act(message or "")
 
-    def _slice(self, predicate: Predicate, target: str | None) -> bool:
+    def _slice(self, make_predicate: Callable[[], Predicate], target: str | None) -> bool:
         """Run for one frame's time; True when the run is over (target, breakpoint or divergence)."""
         machine = self.machine
+        predicate = make_predicate()
         deadline = time.perf_counter() + FRAME
         hit = False
 
@@ -291,7 +302,7 @@ class GDApp(App[None]):
         self._act(message)
         return True
 
-    async def _run(self, predicate: Predicate, target: str | None) -> None:
+    async def _run(self, predicate: Callable[[], Predicate], target: str | None) -> None:
         """Go on in time slices so keys and redraws get their turn."""
         while self._run_active and not self._slice(predicate, target):
             await asyncio.sleep(0)
@@ -395,7 +406,8 @@ class GDApp(App[None]):
             if not text:
                 return "file: type a file name, such as gd-tui-session.json"
             try:
-                save(self.session(), text)
+                # Typed in a dialog, not a shell: expand ~ as the shell would have.
+                save(self.session(), Path(text).expanduser())
             except SessionError as error:
                 return str(error)
             return None
@@ -474,7 +486,7 @@ class GDApp(App[None]):
 
     def _ask_export(self) -> None:
         def apply(text: str) -> str:
-            path = Path(text)
+            path = Path(text).expanduser()
             if not text or path.is_dir():
                 raise ValueError(f"file: give a file name such as history.csv (got {text!r})")
             try:
@@ -502,7 +514,7 @@ def run_app(config: Config | None = None, *, lesson: Lesson | None = None, sessi
     app.run()
     if app.autosaved is not None:
         print(f"gd-tui: the session was saved to {app.autosaved}; gd-tui --resume brings it back", file=sys.stderr)
-    return 0
+    return app.return_code or 0
 
 
 __all__ = ["GDApp", "run_app"]
