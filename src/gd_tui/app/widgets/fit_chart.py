@@ -1,0 +1,130 @@
+"""The data and fit chart: the points, the current line b + w·x, the true line and the least-squares line."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from gd_tui.app.view import View
+from gd_tui.app.widgets.chart_base import Chart, KeyItem, as_float, clip_line, finite
+from gd_tui.engine.analysis import Reference
+from gd_tui.engine.data import Dataset
+
+# Points drawn per set, whatever N is: more than the chart has braille dots at 120x40,
+# so a million points draw as fast as a hundred. 4:1 like the default split.
+TRAIN_POINTS = 400
+VAL_POINTS = 100
+
+TRAIN = ("⠂", "blue", "train")
+VAL = ("x", "orange", "val")
+NOW = ("•", "red", "now")
+TRUE = (".", "green", "true")
+LSTSQ = ("-", "cyan", "lstsq")
+
+
+def stride(x: np.ndarray, y: np.ndarray, limit: int) -> tuple[np.ndarray, np.ndarray]:
+    """Every k-th point, k = ceil(n / limit): deterministic, and the split already shuffled the order."""
+    step = max(1, -(-len(x) // limit))
+    return x[::step, 0], y[::step, 0]
+
+
+@dataclass(frozen=True)
+class FitData:
+    """What the chart draws of a dataset: computed once per dataset."""
+
+    train: tuple[np.ndarray, np.ndarray]  # (x, y) of at most TRAIN_POINTS points
+    val: tuple[np.ndarray, np.ndarray]
+    x_range: tuple[float, float]  # of every point, not only the drawn ones
+    y_range: tuple[float, float]  # padded, so points are not drawn on the frame
+
+
+def fit_data(data: Dataset) -> FitData:
+    """The drawn points and the axis ranges of a dataset."""
+    xs = [a for a in (data.x_train, data.x_val) if len(a)]
+    ys = [a for a in (data.y_train, data.y_val) if len(a)]
+    x_low, x_high = min(float(a.min()) for a in xs), max(float(a.max()) for a in xs)
+    y_low, y_high = min(float(a.min()) for a in ys), max(float(a.max()) for a in ys)
+    pad = 0.1 * (y_high - y_low) or 1.0
+    if x_high == x_low:
+        x_low, x_high = x_low - 1, x_high + 1
+    return FitData(
+        stride(data.x_train, data.y_train, TRAIN_POINTS),
+        stride(data.x_val, data.y_val, VAL_POINTS),
+        (x_low, x_high),
+        (y_low - pad, y_high + pad),
+    )
+
+
+@dataclass(frozen=True)
+class FitLines:
+    """Each line clipped to the chart (two points), or None when it is not drawn."""
+
+    now: tuple[list[float], list[float]] | None
+    true: tuple[list[float], list[float]] | None
+    lstsq: tuple[list[float], list[float]] | None
+    note: str  # what the chart cannot draw, in words ("" when nothing)
+
+
+def fit_lines(
+    data: FitData, reference: Reference, true: tuple[float | None, float | None], b: float | None, w: float | None
+) -> FitLines:
+    """The three lines over the data's x range, clipped to its y range."""
+
+    def line(params: tuple[float | None, float | None] | None) -> tuple[list[float], list[float]] | None:
+        if params is None or not finite(*params):
+            return None
+        intercept, slope = params
+        return clip_line(intercept, slope, data.x_range, data.y_range)  # type: ignore[arg-type]
+
+    now = line((b, w)) if b is not None else None
+    if b is None:
+        note = "n: step 0 draws the first line"
+    elif not finite(b, w):
+        note = "diverged: b, w are not finite"
+    elif now is None:
+        note = "the line is off the chart"
+    else:
+        note = ""
+    return FitLines(now, line(true), line(reference.least_squares), note)
+
+
+class FitChart(Chart):
+    """Training and validation points, and the current, true and least-squares lines."""
+
+    def __init__(self, *, id: str | None = None) -> None:
+        super().__init__(id=id)
+        self._data: tuple[Dataset, FitData] | None = None
+
+    def key(self, view: View) -> tuple[object, ...]:
+        state = view.machine.state
+        # Bytes, not floats: NaN != NaN would replot a diverged chart on every frame.
+        return (None if state.b is None else state.b.tobytes(), None if state.w is None else state.w.tobytes())
+
+    def prepared(self, view: View) -> tuple[FitData, FitLines]:
+        """The series handed to plotext (the data part cached per dataset)."""
+        data = view.machine.data
+        if self._data is None or self._data[0] is not data:
+            self._data = (data, fit_data(data))
+        drawn = self._data[1]
+        state = view.machine.state
+        lines = fit_lines(drawn, view.reference, (data.true_b, data.true_w), as_float(state.b), as_float(state.w))
+        return drawn, lines
+
+    def draw(self, view: View) -> None:
+        drawn, lines = self.prepared(view)
+        plt = self.plt
+        keys: list[KeyItem] = [TRAIN]
+        plt.scatter(drawn.train[0].tolist(), drawn.train[1].tolist(), marker="braille", color=TRAIN[1])
+        if len(drawn.val[0]):
+            keys.append(VAL)
+            plt.scatter(drawn.val[0].tolist(), drawn.val[1].tolist(), marker=VAL[0], color=VAL[1])
+        # Drawn last to first in importance: later markers cover earlier ones.
+        for item, segment in ((TRUE, lines.true), (LSTSQ, lines.lstsq), (NOW, lines.now)):
+            if segment is not None:
+                keys.append(item)
+                plt.plot(*segment, marker=item[0], color=item[1])
+        plt.xlim(*drawn.x_range)
+        plt.ylim(*drawn.y_range)
+        self.axes(plt, "x", "y")
+        self.set_key_line(keys, lines.note)

@@ -1,0 +1,156 @@
+"""The loss surface chart: level curves of the training MSE over (b, w), with the path taken across it."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from gd_tui.app.view import View
+from gd_tui.app.widgets.chart_base import Chart, KeyItem, Window, finite, window
+from gd_tui.engine.analysis import LossSurface, Reference
+
+GRID = 101  # grid points per axis: about one per braille dot at 120x40
+# Level curves at these fractions of the window's area: each encloses about twice the
+# area of the one inside it, so the rings spread from the minimum to the window's edge.
+QUANTILES = (0.04, 0.15, 0.4, 0.8)
+QUANTILES_SMALL = (0.05, 0.3, 0.75)  # at 80x24 the plot is five rows high: fewer rings read better
+PATH_POINTS = 200  # at most this many path points are drawn, however long the run
+
+LEVELS_COLOR = "gray"
+PATH = ("·", "orange", "path")
+START = ("o", "cyan", "start")
+NOW = ("@", "red", "now")
+MINIMUM = ("+", "green", "min")
+
+
+@dataclass(frozen=True)
+class Levels:
+    """The loss grid over a window and the grid cells its level curves cross; computed once per window."""
+
+    window: Window
+    b_values: np.ndarray  # (GRID,)
+    w_values: np.ndarray  # (GRID,)
+    losses: np.ndarray  # (GRID, GRID) indexed [w, b]
+    levels: np.ndarray  # the losses the curves are drawn at, ascending
+    b: np.ndarray  # (k,) centres of the crossed cells
+    w: np.ndarray  # (k,)
+
+
+def level_curves(
+    surface: LossSurface, area: Window, quantiles: tuple[float, ...] = QUANTILES, size: int = GRID
+) -> Levels:
+    """Mark each grid cell whose corners straddle a level: curves one cell thick, with no contour routine."""
+    b_values, w_values, losses = surface.grid(area.b_range, area.w_range, size)
+    finite_losses = losses[np.isfinite(losses)]
+    levels = np.unique(np.quantile(finite_losses, quantiles)) if len(finite_losses) else np.empty(0)
+    corners = (losses[:-1, :-1], losses[1:, :-1], losses[:-1, 1:], losses[1:, 1:])
+    low, high = np.minimum.reduce(corners), np.maximum.reduce(corners)
+    crossed = np.zeros(low.shape, dtype=bool)
+    for level in levels:
+        crossed |= (low <= level) & (level < high)
+    w_index, b_index = np.nonzero(crossed)
+    b_centres = (b_values[:-1] + b_values[1:]) / 2
+    w_centres = (w_values[:-1] + w_values[1:]) / 2
+    return Levels(area, b_values, w_values, losses, levels, b_centres[b_index], w_centres[w_index])
+
+
+def sample_indices(count: int, limit: int = PATH_POINTS) -> np.ndarray:
+    """At most `limit` row numbers of a path of `count` rows, the first and last included.
+
+    Half are spaced geometrically (gradient descent moves most in its first updates,
+    so those are kept one by one), half evenly (later turns, after an lr change).
+    """
+    if count <= limit:
+        return np.arange(count)
+    half = limit // 2
+    geometric = np.geomspace(1, count, half) - 1
+    even = np.linspace(0, count - 1, limit - half)
+    rows = np.unique(np.concatenate([geometric, even]).round().astype(np.int64))
+    return rows[rows < count]
+
+
+@dataclass(frozen=True)
+class SurfaceSeries:
+    """What the chart hands plotext besides the level curves."""
+
+    window: Window
+    path_rows: np.ndarray  # which rows of history.path are drawn
+    path_b: np.ndarray  # those rows' b, w (the ones inside the window)
+    path_w: np.ndarray
+    start: tuple[float, float] | None
+    now: tuple[float, float] | None  # None before step 0, when diverged or off the window
+    minimum: tuple[float, float] | None  # least squares; None when x is constant
+    note: str
+
+
+def surface_series(reference: Reference, path: np.ndarray) -> SurfaceSeries:
+    """The window, the sampled path and the marked points, from the (b, w) path ((k, 2), start first)."""
+    rows = sample_indices(len(path))
+    sampled = path[rows]  # (≤ PATH_POINTS, 2): indexing never copies the whole path
+    b, w = sampled[:, 0], sampled[:, 1]
+    start = (float(path[0, 0]), float(path[0, 1])) if len(path) else None
+    area = window(reference, start, b, w)
+    inside = area.contains(b, w)
+    now: tuple[float, float] | None = None
+    if not len(path):
+        note = "n: step 0 draws the start"
+    elif not finite(*path[-1]):
+        note = "diverged: b, w are not finite"
+    elif not inside[-1]:
+        note = "now off the chart: diverging"
+    else:
+        now = (float(path[-1, 0]), float(path[-1, 1]))
+        note = "" if inside.all() else "path leaves the chart"
+    return SurfaceSeries(area, rows, b[inside], w[inside], start, now, reference.least_squares, note)
+
+
+class SurfaceChart(Chart):
+    """The training loss over (b, w) as level curves; the start, the path, the current point and the minimum."""
+
+    def __init__(self, *, id: str | None = None) -> None:
+        super().__init__(id=id)
+        # Level curves per window of the current reference: a run visits a few windows at most.
+        self._levels: tuple[Reference, dict[tuple[Window, bool], Levels]] | None = None
+
+    def key(self, view: View) -> tuple[object, ...]:
+        path = view.machine.history.path
+        last = path.values[-1].tobytes() if len(path) else None
+        return (len(path), last)
+
+    def levels(self, reference: Reference, area: Window) -> Levels:
+        """The level curves of this window at this size, computed on first use."""
+        if self._levels is None or self._levels[0] is not reference:
+            self._levels = (reference, {})
+        cache = self._levels[1]
+        key = (area, self.small)
+        if key not in cache:
+            cache[key] = level_curves(reference.surface, area, QUANTILES_SMALL if self.small else QUANTILES)
+        return cache[key]
+
+    def prepared(self, view: View) -> tuple[Levels, SurfaceSeries]:
+        """The series handed to plotext."""
+        series = surface_series(view.reference, view.machine.history.path.values)
+        return self.levels(view.reference, series.window), series
+
+    def draw(self, view: View) -> None:
+        levels, series = self.prepared(view)
+        plt = self.plt
+        keys: list[KeyItem] = []
+        if len(levels.b):
+            plt.scatter(levels.b.tolist(), levels.w.tolist(), marker="braille", color=LEVELS_COLOR)
+        if len(series.path_b) > 1:
+            keys.append(PATH)
+            plt.scatter(series.path_b.tolist(), series.path_w.tolist(), marker=PATH[0], color=PATH[1])
+        # The markers last, most important on top.
+        for item, point in ((MINIMUM, series.minimum), (START, series.start), (NOW, series.now)):
+            if point is not None and series.window.contains(np.array(point[0]), np.array(point[1])):
+                keys.append(item)
+                plt.scatter([point[0]], [point[1]], marker=item[0], color=item[1])
+        plt.xlim(*series.window.b_range)
+        plt.ylim(*series.window.w_range)
+        self.axes(plt, "b", "w")
+        self.set_key_line(keys, series.note)
+
+
+__all__ = ["SurfaceChart", "level_curves", "sample_indices", "surface_series"]
