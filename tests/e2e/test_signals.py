@@ -164,14 +164,10 @@ def test_signal_saves_restores_the_terminal_and_resume_comes_back(
     os.kill(first.process.pid, signal_number)
     assert first.wait_exit(EXIT_WITHIN) == 0
 
-    # The terminal is as it was: the alternate screen left after it was last entered, modes back.
-    output = bytes(first.output)
-    assert ALT_SCREEN_ON in output
-    assert output.rfind(ALT_SCREEN_OFF) > output.rfind(ALT_SCREEN_ON)
+    # The terminal is as it was: the alternate screen left after it was last entered, modes back;
+    # after it, only the one line saying where the session went.
     assert termios.tcgetattr(first.slave) == first.modes_before
-    # After it, only the one line saying where the session went.
-    tail = ESCAPE_SEQUENCES.sub(b"", output[output.rfind(ALT_SCREEN_OFF) + len(ALT_SCREEN_OFF) :])
-    lines = tail.decode("utf-8", "replace").strip().splitlines()
+    lines = after_the_alternate_screen(first)
     assert len(lines) == 1, lines
     assert str(autosave) in lines[0] and "gd-tui --resume" in lines[0], lines[0]
 
@@ -193,3 +189,54 @@ def test_signal_saves_restores_the_terminal_and_resume_comes_back(
     second.press("q")
     assert second.wait_exit(EXIT_WITHIN) == 0
     assert termios.tcgetattr(second.slave) == second.modes_before
+
+
+def after_the_alternate_screen(pty: Pty) -> list[str]:
+    """The lines printed after the app left the alternate screen."""
+    output = bytes(pty.output)
+    assert ALT_SCREEN_ON in output
+    assert output.rfind(ALT_SCREEN_OFF) > output.rfind(ALT_SCREEN_ON)
+    tail = ESCAPE_SEQUENCES.sub(b"", output[output.rfind(ALT_SCREEN_OFF) + len(ALT_SCREEN_OFF) :])
+    return tail.decode("utf-8", "replace").strip().splitlines()
+
+
+def test_hang_up_during_a_run_saves_a_position_that_resumes(launch: Launch, tmp_path: Path) -> None:
+    """The connection drops while c runs (no breakpoints: it would run for ever)."""
+    autosave = tmp_path / "gd-tui" / "autosave.json"
+    first = launch()
+    first.wait_for("Next: step 0, initialize")
+    first.press("c")
+    first.wait_for("Running")
+    time.sleep(0.3)
+    os.kill(first.process.pid, signal.SIGHUP)
+    assert first.wait_exit(EXIT_WITHIN) == 0
+    assert termios.tcgetattr(first.slave) == first.modes_before
+    assert len(after_the_alternate_screen(first)) == 1
+    session = load(autosave)
+    assert session.t > 100  # it was running
+    machine = restore(session)  # replayed, and checked against the saved epoch, b and w
+    assert machine.state.t == session.t
+    # --resume FILE: the same numbers on screen.
+    second = launch("--resume", str(autosave))
+    second.wait_for(num(machine.state.b), num(machine.state.w), f"epoch {machine.state.epoch}")
+    second.press("q")
+    assert second.wait_exit(EXIT_WITHIN) == 0
+
+
+@pytest.mark.xfail(
+    reason="when the autosave cannot be written, SIGTERM exits without a word: nothing says the session was lost",
+    strict=True,
+)
+def test_signal_with_an_unwritable_state_directory_says_so(launch: Launch, tmp_path: Path) -> None:
+    state_dir = tmp_path / "gd-tui"
+    state_dir.write_text("a file where the state directory should be\n")
+    pty = launch()
+    pty.wait_for("Next: step 0, initialize")
+    pty.press("nnn")
+    pty.wait_for("2.74215777")
+    os.kill(pty.process.pid, signal.SIGTERM)
+    assert pty.wait_exit(EXIT_WITHIN) == 0  # holds today
+    assert termios.tcgetattr(pty.slave) == pty.modes_before  # holds today
+    lines = after_the_alternate_screen(pty)
+    assert "Traceback" not in "\n".join(lines)  # holds today
+    assert len(lines) == 1 and str(state_dir) in lines[0], lines
