@@ -42,10 +42,13 @@ STEPS = 5  # through step 4: b and w have moved once
 class Pty:
     """gd-tui on the slave side of a fresh pseudo-terminal of COLUMNS x ROWS."""
 
-    def __init__(self, args: list[str], state_home: Path) -> None:
-        command = shutil.which("gd-tui", path=f"{Path(sys.executable).parent}{os.pathsep}{os.environ.get('PATH', '')}")
+    def __init__(self, args: list[str], state_home: Path, command: list[str] | None = None) -> None:
         if command is None:
-            pytest.skip("the gd-tui console script is not installed")
+            search = f"{Path(sys.executable).parent}{os.pathsep}{os.environ.get('PATH', '')}"
+            found = shutil.which("gd-tui", path=search)
+            if found is None:
+                pytest.skip("the gd-tui console script is not installed")
+            command = [found]
         try:
             self.master, self.slave = os.openpty()
         except OSError as error:
@@ -61,7 +64,7 @@ class Pty:
             ESCDELAY="25",
         )
         self.process = subprocess.Popen(
-            [command, *args],
+            [*command, *args],
             stdin=self.slave,
             stdout=self.slave,
             stderr=self.slave,
@@ -129,8 +132,8 @@ def launch(tmp_path: Path) -> Iterator[Launch]:
         pytest.skip("pseudo-terminals need a POSIX system")
     started: list[Pty] = []
 
-    def start(*args: str) -> Pty:
-        pty = Pty(list(args), tmp_path)
+    def start(*args: str, command: list[str] | None = None) -> Pty:
+        pty = Pty(list(args), tmp_path, command)
         started.append(pty)
         return pty
 
@@ -240,3 +243,45 @@ def test_signal_with_an_unwritable_state_directory_says_so(launch: Launch, tmp_p
     lines = after_the_alternate_screen(pty)
     assert "Traceback" not in "\n".join(lines)  # holds today
     assert len(lines) == 1 and str(state_dir) in lines[0], lines
+
+
+# gd-tui with a slow first draw, as on a loaded machine: the terminal is already in the
+# alternate screen and raw mode while the app composes its panes.
+SLOW_FIRST_DRAW = """
+import sys
+import time
+
+import gd_tui.app.app as app_module
+from gd_tui.cli import main
+
+compose = app_module.GDApp.compose
+
+
+def slow_compose(self):
+    time.sleep(2)
+    yield from compose(self)
+
+
+app_module.GDApp.compose = slow_compose
+sys.exit(main())
+"""
+
+
+@pytest.mark.xfail(
+    reason="SIGHUP/SIGTERM before on_mount installs the handlers kill gd-tui in the alternate screen and raw mode",
+    strict=True,
+)
+@pytest.mark.parametrize("signal_number", [signal.SIGHUP, signal.SIGTERM], ids=["SIGHUP", "SIGTERM"])
+def test_signal_while_the_app_starts_restores_the_terminal(signal_number: signal.Signals, launch: Launch) -> None:
+    """The same window exists without the slowdown (about 60 ms here); the slowdown makes it certain."""
+    pty = launch(command=[sys.executable, "-c", SLOW_FIRST_DRAW])
+    deadline = time.monotonic() + TIMEOUT
+    while ALT_SCREEN_ON not in bytes(pty.output):
+        assert time.monotonic() < deadline and pty.process.poll() is None, "gd-tui never entered the alternate screen"
+        pty._read(0.01)
+    os.kill(pty.process.pid, signal_number)
+    returncode = pty.wait_exit(EXIT_WITHIN)
+    assert termios.tcgetattr(pty.slave) == pty.modes_before, "raw mode left on"
+    output = bytes(pty.output)
+    assert output.rfind(ALT_SCREEN_OFF) > output.rfind(ALT_SCREEN_ON), "alternate screen left on"
+    assert returncode == 0
