@@ -411,3 +411,16 @@ async def test_tabs_follow_a_new_machine() -> None:
 def test_window_is_square() -> None:
     area = Window(1.0, 2.0, 0.5)
     assert area.b_range == (0.5, 1.5) and area.w_range == (1.5, 2.5)
+
+
+async def test_resizing_past_the_small_size_redraws_with_a_frame() -> None:
+    app = GDApp()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press("n", "e", "t", "t")
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        chart = app.query_one(SurfaceChart)
+        assert chart.small and "┌" not in str(chart.render())
+        await pilot.resize_terminal(120, 40)
+        await pilot.pause()
+        assert not chart.small and "┌" in str(chart.render())

@@ -11,10 +11,10 @@ from gd_tui.app.widgets.chart_base import Chart, KeyItem, as_float, clip_line, f
 from gd_tui.engine.analysis import Reference
 from gd_tui.engine.data import Dataset
 
-# Points drawn per set, whatever N is: more than the chart has braille dots at 120x40,
+# Points drawn per set, whatever N is: enough to show the cloud at 120x40,
 # so a million points draw as fast as a hundred. 4:1 like the default split.
-TRAIN_POINTS = 400
-VAL_POINTS = 100
+TRAIN_POINTS = 240
+VAL_POINTS = 60
 
 TRAIN = ("⠂", "blue", "train")
 VAL = ("x", "orange", "val")
