@@ -8,9 +8,17 @@ from textual.widgets import ContentSwitcher
 
 from gd_tui.app.view import View
 from gd_tui.app.widgets.charts import LossChart
+from gd_tui.app.widgets.fit_chart import FitChart
+from gd_tui.app.widgets.sections_chart import SectionsChart
+from gd_tui.app.widgets.surface_chart import SurfaceChart
 
 # (id, title, widget class): the order `t` cycles in.
-TABS = (("loss-history", "Loss history", LossChart),)
+TABS = (
+    ("loss-history", "Loss history", LossChart),
+    ("data-fit", "Data and fit", FitChart),
+    ("loss-surface", "Loss surface", SurfaceChart),
+    ("cross-sections", "Cross-sections", SectionsChart),
+)
 
 
 class ChartPane(Container):
