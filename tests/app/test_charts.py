@@ -424,3 +424,19 @@ async def test_resizing_past_the_small_size_redraws_with_a_frame() -> None:
         await pilot.resize_terminal(120, 40)
         await pilot.pause()
         assert not chart.small and "┌" in str(chart.render())
+
+
+@pytest.mark.filterwarnings("error")
+@pytest.mark.parametrize("feature", ["raw", "bad"])
+async def test_huge_csv_values_draw_without_warnings(tmp_path: Any, feature: str) -> None:
+    # Values near the data limit overflow the loss surface's squares: the charts say so, and
+    # no NumPy warning reaches the terminal.
+    path = tmp_path / "huge.csv"
+    path.write_text("x,y\n1e90,2e90\n2e90,3e90\n3e90,5e90\n4e90,1e90\n5e90,2e90\n")
+    app = GDApp(Config(data=str(path), feature=feature))
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press("n", "e", "e")
+        await app.workers.wait_for_complete()
+        texts = await show_every_tab(app, pilot)
+    assert "diverging" in texts["loss-surface"] or "not finite" in texts["loss-surface"]
+    assert "Diverged" in texts["cross-sections"] or "diverging" in texts["cross-sections"]

@@ -214,7 +214,8 @@ def window(reference: Reference, start: tuple[float, float] | None, b: np.ndarra
         base = MARGIN * max(abs(start[0] - b_centre), abs(start[1] - w_centre))
     else:
         base = MARGIN * max(scale, 1.0)  # before step 0: about where a standard-normal start lands
-    base = max(base, 1e-3 * scale, 1e-12)
+    # A start at (or next to) the minimum still gets a bowl around it to look at.
+    base = max(base, 0.1 * scale, 1e-12)
     with np.errstate(all="ignore"):
         distance = np.maximum(np.abs(b - b_centre), np.abs(w - w_centre))
     distance = distance[np.isfinite(distance)]

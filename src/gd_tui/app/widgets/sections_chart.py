@@ -61,17 +61,24 @@ def sections(reference: Reference, start: tuple[float, float], b: float, w: floa
         )
     area = window(reference, start, np.array([b]), np.array([w]))
     surface = reference.surface
-    loss = float(surface(b, w))
-    b_grad, w_grad = (float(g) for g in surface.gradient(b, w))
+    # Far out (huge data, a diverging run) the loss overflows: inf is the answer, not a warning on the terminal.
+    with np.errstate(all="ignore"):
+        loss = float(surface(b, w))
+        b_grad, w_grad = (float(g) for g in surface.gradient(b, w))
     if not area.contains(np.array(b), np.array(w)) or not finite(loss, b_grad, w_grad):
+        size = f"{loss:.3g}" if finite(loss) else "too large for a float"
         return (
-            f"b = {b:.3g}, w = {w:.3g} are far from the minimum (the loss is {loss:.3g}): the run is diverging. "
+            f"b = {b:.3g}, w = {w:.3g} are far from the minimum (the loss is {size}): the run is diverging. "
             "p steps back, - lowers the learning rate, r resets."
         )
     w_values = np.linspace(*area.w_range, SECTION_POINTS)
     b_values = np.linspace(*area.b_range, SECTION_POINTS)
-    along_w = cut("w", b, w_values, np.asarray(surface(b, w_values)), (w, loss), w_grad, area.half)
-    along_b = cut("b", w, b_values, np.asarray(surface(b_values, w)), (b, loss), b_grad, area.half)
+    with np.errstate(all="ignore"):
+        w_losses, b_losses = np.asarray(surface(b, w_values)), np.asarray(surface(b_values, w))
+    if not (np.isfinite(w_losses).all() and np.isfinite(b_losses).all()):
+        return f"The loss overflows around b = {b:.3g}, w = {w:.3g}: no cross-section to draw."
+    along_w = cut("w", b, w_values, w_losses, (w, loss), w_grad, area.half)
+    along_b = cut("b", w, b_values, b_losses, (b, loss), b_grad, area.half)
     return along_w, along_b
 
 

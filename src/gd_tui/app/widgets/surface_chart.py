@@ -41,14 +41,16 @@ def level_curves(
     surface: LossSurface, area: Window, quantiles: tuple[float, ...] = QUANTILES, size: int = GRID
 ) -> Levels:
     """Mark each grid cell whose corners straddle a level: curves one cell thick, with no contour routine."""
-    b_values, w_values, losses = surface.grid(area.b_range, area.w_range, size)
+    with np.errstate(all="ignore"):  # huge data overflows to inf: those cells just get no curve
+        b_values, w_values, losses = surface.grid(area.b_range, area.w_range, size)
     finite_losses = losses[np.isfinite(losses)]
     levels = np.unique(np.quantile(finite_losses, quantiles)) if len(finite_losses) else np.empty(0)
     corners = (losses[:-1, :-1], losses[1:, :-1], losses[:-1, 1:], losses[1:, 1:])
     low, high = np.minimum.reduce(corners), np.maximum.reduce(corners)
     crossed = np.zeros(low.shape, dtype=bool)
-    for level in levels:
-        crossed |= (low <= level) & (level < high)
+    with np.errstate(invalid="ignore"):  # NaN corners compare False: no curve there
+        for level in levels:
+            crossed |= (low <= level) & (level < high)
     w_index, b_index = np.nonzero(crossed)
     b_centres = (b_values[:-1] + b_values[1:]) / 2
     w_centres = (w_values[:-1] + w_values[1:]) / 2
