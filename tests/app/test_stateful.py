@@ -222,7 +222,7 @@ def test_every_key_but_quitting_is_pressed() -> None:
 
 
 KeysAndResizes.TestCase.settings = settings(
-    max_examples=7,
+    max_examples=6,
     stateful_step_count=20,
     deadline=None,
     derandomize=True,
