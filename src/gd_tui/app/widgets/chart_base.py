@@ -7,7 +7,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
 import numpy as np
-from plotext._dict import color_codes
+from plotext._dict import color_codes  # type: ignore[import-untyped]
 from rich.text import Text
 from textual.app import RenderResult
 from textual_plotext import PlotextPlot
@@ -67,7 +67,7 @@ class Chart(PlotextPlot):
     def _replot(self) -> None:
         assert self._view is not None
         self._message = None
-        self._key_parts: list[Text] = []
+        self._key_parts = []
         self.plt.clear_figure()
         self._drawn_small = self.small
         self.draw(self._view)

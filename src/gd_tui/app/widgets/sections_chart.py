@@ -63,7 +63,7 @@ def sections(reference: Reference, start: tuple[float, float], b: float, w: floa
     surface = reference.surface
     # Far out (huge data, a diverging run) the loss overflows: inf is the answer, not a warning on the terminal.
     with np.errstate(all="ignore"):
-        loss = float(surface(b, w))
+        loss = float(surface(np.asarray(b), np.asarray(w)))
         b_grad, w_grad = (float(g) for g in surface.gradient(b, w))
     if not area.contains(np.array(b), np.array(w)) or not finite(loss, b_grad, w_grad):
         size = f"{loss:.3g}" if finite(loss) else "too large for a float"
@@ -74,7 +74,7 @@ def sections(reference: Reference, start: tuple[float, float], b: float, w: floa
     w_values = np.linspace(*area.w_range, SECTION_POINTS)
     b_values = np.linspace(*area.b_range, SECTION_POINTS)
     with np.errstate(all="ignore"):
-        w_losses, b_losses = np.asarray(surface(b, w_values)), np.asarray(surface(b_values, w))
+        w_losses, b_losses = surface(np.asarray(b), w_values), surface(b_values, np.asarray(w))
     if not (np.isfinite(w_losses).all() and np.isfinite(b_losses).all()):
         return f"The loss overflows around b = {b:.3g}, w = {w:.3g}: no cross-section to draw."
     along_w = cut("w", b, w_values, w_losses, (w, loss), w_grad, area.half)
