@@ -312,3 +312,40 @@ async def test_save_dialog_takes_the_longest_name_the_file_system_allows(tmp_pat
         await type_and_submit(pilot, "#value", str(target))
         assert not isinstance(app.screen, PromptScreen), str(app.screen.query_one("#error", Static).render())
         assert target.is_file()
+
+
+@pytest.mark.parametrize(
+    "breakpoints",
+    [
+        pytest.param(Breakpoints(loss_below=0.5, grad_below=1e-12, epoch_reached=3, loss_went_up=True), id="short"),
+        pytest.param(
+            Breakpoints(epoch_reached=1234567),
+            marks=pytest.mark.xfail(
+                reason="breakpoints dialog shows epoch 1234567 as '1.23457e+06' and then refuses its own text",
+                strict=True,
+            ),
+            id="epoch-1234567",
+        ),
+        pytest.param(
+            Breakpoints(loss_below=0.123456789),
+            marks=pytest.mark.xfail(
+                reason="breakpoints dialog shows loss below 0.123456789 as '0.123457'; enter rounds the breakpoint",
+                strict=True,
+            ),
+            id="loss-below-9-digits",
+        ),
+    ],
+)
+async def test_breakpoints_dialog_opened_and_applied_as_is_keeps_them_exactly(breakpoints: Breakpoints) -> None:
+    """The dialog opens on the breakpoints in force (set by a lesson, a session or an earlier visit)."""
+    app = GDApp(Config(), breakpoints=breakpoints)
+    async with app.run_test(size=SIZE) as pilot:
+        app.action_breakpoints()
+        await pilot.pause()
+        opened = app.screen
+        assert isinstance(opened, BreakpointsScreen)
+        opened.query_one("#loss-below", Input).focus()
+        await pilot.press("enter")
+        await pilot.pause()
+        assert app.screen is not opened, str(opened.query_one("#error", Static).render())
+        assert app.view.breakpoints == breakpoints
