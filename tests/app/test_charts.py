@@ -15,6 +15,7 @@ from gd_tui.app.widgets.fit_chart import TRAIN_POINTS, VAL_POINTS, FitChart, fit
 from gd_tui.app.widgets.sections_chart import SectionsChart, sections
 from gd_tui.app.widgets.surface_chart import (
     GRID,
+    LINE_POINTS,
     PATH_POINTS,
     SurfaceChart,
     level_curves,
@@ -107,6 +108,22 @@ def test_drawn_path_is_the_machines_path() -> None:
     assert series.start == tuple(path[0])
     assert series.now == (float(machine.state.b[0]), float(machine.state.w[0]))
     assert series.note == ""
+    # The first updates are also joined by a line, through the same points.
+    np.testing.assert_array_equal(series.line_b, path[:, 0])
+    np.testing.assert_array_equal(series.line_w, path[:, 1])
+
+
+def test_path_line_never_leaves_the_window() -> None:
+    # plotext fills every pixel of a line: one end far outside would never finish drawing.
+    machine = Machine(load_lesson("lr-too-high").config)
+    machine.advance()
+    machine.run_until(lambda state: False)  # stops where the run diverges
+    path = machine.history.path.values
+    series = surface_series(view_of(machine).reference, path)
+    assert 1 < len(series.line_b) < len(path) and "diverging" in series.note
+    np.testing.assert_array_equal(series.line_b, path[: len(series.line_b), 0])
+    assert series.window.contains(series.line_b, series.line_w).all()
+    assert series.window.contains(series.path_b, series.path_w).all()
 
 
 def test_long_path_is_sampled_from_the_machines_path() -> None:
@@ -119,6 +136,8 @@ def test_long_path_is_sampled_from_the_machines_path() -> None:
     assert rows[0] == 0 and rows[-1] == len(path) - 1
     inside = series.window.contains(path[rows, 0], path[rows, 1])
     np.testing.assert_array_equal(series.path_b, path[rows, 0][inside])
+    np.testing.assert_array_equal(series.line_b, path[: len(series.line_b), 0])
+    assert 1 < len(series.line_b) <= LINE_POINTS
     np.testing.assert_array_equal(series.path_w, path[rows, 1][inside])
     assert inside.all()
 

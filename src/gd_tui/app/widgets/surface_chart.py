@@ -16,6 +16,9 @@ GRID = 101  # grid points per axis: about one per braille dot at 120x40
 QUANTILES = (0.04, 0.15, 0.4, 0.8)
 QUANTILES_SMALL = (0.05, 0.3, 0.75)  # at 80x24 the plot is five rows high: fewer rings read better
 PATH_POINTS = 200  # at most this many path points are drawn, however long the run
+# The first updates are also joined by lines (a zigzag across the valley shows), up to
+# this many: plotext fills every pixel of a line, so lines cost more than points.
+LINE_POINTS = 60
 
 LEVELS_COLOR = "gray"
 PATH = ("·", "orange", "path")
@@ -80,6 +83,8 @@ class SurfaceSeries:
     path_rows: np.ndarray  # which rows of history.path are drawn
     path_b: np.ndarray  # those rows' b, w (the ones inside the window)
     path_w: np.ndarray
+    line_b: np.ndarray  # the first updates, one by one, while they stay inside the window
+    line_w: np.ndarray
     start: tuple[float, float] | None
     now: tuple[float, float] | None  # None before step 0, when diverged or off the window
     minimum: tuple[float, float] | None  # least squares; None when x is constant
@@ -104,7 +109,13 @@ def surface_series(reference: Reference, path: np.ndarray) -> SurfaceSeries:
     else:
         now = (float(path[-1, 0]), float(path[-1, 1]))
         note = "" if inside.all() else "path leaves the chart"
-    return SurfaceSeries(area, rows, b[inside], w[inside], start, now, reference.least_squares, note)
+    # Only consecutive rows inside the window are joined: a line to a point far outside
+    # would make plotext fill millions of pixels.
+    joined = (rows[:LINE_POINTS] == np.arange(min(len(rows), LINE_POINTS))) & inside[:LINE_POINTS]
+    count = int(joined.argmin()) if not joined.all() else len(joined)
+    return SurfaceSeries(
+        area, rows, b[inside], w[inside], b[:count], w[:count], start, now, reference.least_squares, note
+    )
 
 
 class SurfaceChart(Chart):
@@ -141,6 +152,8 @@ class SurfaceChart(Chart):
         keys: list[KeyItem] = []
         if len(levels.b):
             plt.scatter(levels.b.tolist(), levels.w.tolist(), marker="braille", color=LEVELS_COLOR)
+        if len(series.line_b) > 1:
+            plt.plot(series.line_b.tolist(), series.line_w.tolist(), marker="braille", color=PATH[1])
         if len(series.path_b) > 1:
             keys.append(PATH)
             plt.scatter(series.path_b.tolist(), series.path_w.tolist(), marker=PATH[0], color=PATH[1])
