@@ -88,7 +88,8 @@ def markdown(figures: list[Figure], header: dict[str, object]) -> str:
         "Written by `python bench/run.py` (the full suite); medians over several interleaved runs,",
         "ratios against references measured in the same run on the same machine.",
         "",
-        f"Measured {header['when']} on {header['environment']['platform']}, "  # type: ignore[index]
+        f"Measured {header['when']} at {header['environment']['revision']}, "  # type: ignore[index]
+        f"on {header['environment']['platform']}, "  # type: ignore[index]
         f"Python {header['environment']['python']}, NumPy {header['environment']['numpy']}, "  # type: ignore[index]
         f"Textual {header['environment']['textual']}, {header['environment']['cpus']} CPUs, "  # type: ignore[index]
         f"load average {header['environment']['load average at start']} at the start "  # type: ignore[index]
