@@ -13,7 +13,8 @@ def atomic_write_text(path: str | os.PathLike[str], text: str, mode: int = 0o666
     target = Path(path)
     directory = target.parent
     # Same directory: os.replace is atomic only within one file system.
-    temporary = directory / f".{target.name}.{secrets.token_hex(6)}.tmp"
+    # A short name of its own: the longest legal target name must still fit beside it.
+    temporary = directory / f".gd-tui-{secrets.token_hex(6)}.tmp"
     # os.open with a mode lets the umask apply, as a plain open() would; O_EXCL never follows
     # a symlink planted at the temporary name.
     descriptor = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_EXCL, mode)

@@ -234,6 +234,8 @@ def save(session: Session, path: str | os.PathLike[str], mode: int = 0o666) -> P
             "reset to start a shorter one"
         )
     target = Path(path)
+    if "\x00" in os.fspath(target):
+        raise SessionError(f"{os.fspath(target)!r}: a file name cannot hold a NUL character")
     if target.is_dir():
         raise SessionError(f"{target}: is a directory; give a file name such as session.json")
     try:

@@ -41,6 +41,9 @@ def renderable_text(renderable: RenderableType, width: int = 120) -> str:
 
 def widget_text(widget: Widget) -> str:
     """The whole text a widget renders, including lines scrolled out of sight."""
+    text = getattr(widget, "text", None)  # the panes drawn line by line keep their plain text
+    if isinstance(text, str):
+        return text
     content = getattr(widget, "content", None)  # a Static's content, as given to update()
     return renderable_text(content if content is not None else widget.render())
 

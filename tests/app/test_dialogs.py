@@ -295,7 +295,8 @@ async def test_breakpoints_set_during_a_run_stop_it(press: Any, until: Any) -> N
         field.focus()
         field.value = "3"  # already reached: the run should stop at the next epoch end, or not go on
         await press(pilot, "enter")
-        assert app.view.breakpoints == Breakpoints(epoch_reached=3)
+        # A running continue keeps the app busy: wait for the dialog's answer, not for idle.
+        await until(pilot, lambda: app.view.breakpoints == Breakpoints(epoch_reached=3))
         await pilot.pause(0.2)
         first = app.machine.state.t
         await pilot.pause(0.2)

@@ -21,8 +21,7 @@ STEP_FUNCTIONS = ("initialize", "forward", "loss", "gradients", "update", "repea
 
 def marked(app: Any, selector: str) -> list[str]:
     """The pieces of a pane drawn in reverse video: the values that changed in the last step."""
-    content = app.query_one(selector).content
-    assert isinstance(content, RichText)
+    content = RichText("\n").join(app.query_one(selector).rich_lines)
     return [content.plain[span.start : span.end].strip() for span in content.spans if "reverse" in str(span.style)]
 
 
@@ -67,7 +66,7 @@ async def test_source_arrow_marks_the_next_step_and_the_tick_the_last(t: int, ke
     async with app.run_test(size=SIZE) as pilot:
         await keys(pilot, *["n"] * t)
         state = app.machine.state
-        lines = [line for line in str(app.query_one("#source").query_one("Static").content).splitlines() if line]
+        lines = [line for line in app.query_one("#source").text.splitlines() if line]
         arrowed = [line for line in lines if "▶" in line[:4]]
         assert any(f"def {STEP_FUNCTIONS[state.cursor]}(" in line for line in arrowed)
         for other in set(STEP_FUNCTIONS) - {STEP_FUNCTIONS[state.cursor]}:

@@ -226,10 +226,6 @@ def test_hang_up_during_a_run_saves_a_position_that_resumes(launch: Launch, tmp_
     assert second.wait_exit(EXIT_WITHIN) == 0
 
 
-@pytest.mark.xfail(
-    reason="when the autosave cannot be written, SIGTERM exits without a word: nothing says the session was lost",
-    strict=True,
-)
 def test_signal_with_an_unwritable_state_directory_says_so(launch: Launch, tmp_path: Path) -> None:
     state_dir = tmp_path / "gd-tui"
     state_dir.write_text("a file where the state directory should be\n")
@@ -238,8 +234,8 @@ def test_signal_with_an_unwritable_state_directory_says_so(launch: Launch, tmp_p
     pty.press("nnn")
     pty.wait_for("2.74215777")
     os.kill(pty.process.pid, signal.SIGTERM)
-    assert pty.wait_exit(EXIT_WITHIN) == 0  # holds today
-    assert termios.tcgetattr(pty.slave) == pty.modes_before  # holds today
+    assert pty.wait_exit(EXIT_WITHIN) == 1  # the session is lost: not a success
+    assert termios.tcgetattr(pty.slave) == pty.modes_before
     lines = after_the_alternate_screen(pty)
     assert "Traceback" not in "\n".join(lines)  # holds today
     assert len(lines) == 1 and str(state_dir) in lines[0], lines
@@ -267,10 +263,6 @@ sys.exit(main())
 """
 
 
-@pytest.mark.xfail(
-    reason="SIGHUP/SIGTERM before on_mount installs the handlers kill gd-tui in the alternate screen and raw mode",
-    strict=True,
-)
 @pytest.mark.parametrize("signal_number", [signal.SIGHUP, signal.SIGTERM], ids=["SIGHUP", "SIGTERM"])
 def test_signal_while_the_app_starts_restores_the_terminal(signal_number: signal.Signals, launch: Launch) -> None:
     """The same window exists without the slowdown (about 60 ms here); the slowdown makes it certain."""

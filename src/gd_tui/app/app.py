@@ -121,6 +121,8 @@ class GDApp(App[None]):
         self._run_frames = 0
         self._show_pending = False
         self.autosaved: Path | None = None
+        self.autosave_error: str | None = None
+        self.hung_up = False  # a signal came before the app could handle it
 
     def _use_lesson_notes(self, lesson: Lesson) -> None:
         self.view.breakpoints = lesson.breakpoints
@@ -152,6 +154,9 @@ class GDApp(App[None]):
         for signal_number in (signal.SIGHUP, signal.SIGTERM):
             with contextlib.suppress(NotImplementedError, RuntimeError, ValueError):
                 loop.add_signal_handler(signal_number, self._hang_up)
+        if self.hung_up:  # the connection dropped while the app was starting
+            self._hang_up()
+            return
         if self._show_lesson:
             self.action_lesson()
 
@@ -354,6 +359,9 @@ class GDApp(App[None]):
         title = self.query_one(ChartPane).next_tab()
         self.say(f"Chart: {title}.")
 
+    def _show_chart(self, tab_id: str) -> None:
+        self.say(f"Chart: {self.query_one(ChartPane).select(tab_id)}.")
+
     def action_table_page(self, direction: int) -> None:
         table = self.query_one(PredictionsTable)
         table.scroll_to(y=table.scroll_y + direction * max(1, table.size.height - 2), animate=False)
@@ -397,8 +405,10 @@ class GDApp(App[None]):
 
     def _hang_up(self) -> None:
         self._stop()
-        with contextlib.suppress(SessionError):
+        try:
             self.autosaved = autosave(self.session())
+        except SessionError as error:
+            self.autosave_error = str(error)
         self.exit()
 
     def action_save(self) -> None:
@@ -406,8 +416,7 @@ class GDApp(App[None]):
             if not text:
                 return "file: type a file name, such as gd-tui-session.json"
             try:
-                # Typed in a dialog, not a shell: expand ~ as the shell would have.
-                save(self.session(), Path(text).expanduser())
+                save(self.session(), _typed_path(text))
             except SessionError as error:
                 return str(error)
             return None
@@ -437,6 +446,8 @@ class GDApp(App[None]):
         yield SystemCommand("Set batch size…", "Type an exact batch size", self._ask_batch_size)
         yield SystemCommand("Set seed…", "New data and a new random start", self._ask_seed)
         yield SystemCommand("Export history…", "Loss per update, the (b, w) path, losses per epoch", self._ask_export)
+        for tab_id, title, _ in TABS:
+            yield SystemCommand(f"Chart: {title}", "Show this chart (t cycles them)", partial(self._show_chart, tab_id))
         for name in builtin_names():
             yield SystemCommand(
                 f"Lesson: {name}", "Load this chapter 0 experiment", lambda name=name: self._pick_lesson(name)
@@ -486,7 +497,7 @@ class GDApp(App[None]):
 
     def _ask_export(self) -> None:
         def apply(text: str) -> str:
-            path = Path(text).expanduser()
+            path = _typed_path(text)
             if not text or path.is_dir():
                 raise ValueError(f"file: give a file name such as history.csv (got {text!r})")
             try:
@@ -497,6 +508,16 @@ class GDApp(App[None]):
 
         self._stop()
         self._ask("Export the history to", "gd-tui-history.csv", apply)
+
+
+def _typed_path(text: str) -> Path:
+    """A file name typed in a dialog, not a shell: expand ~ as the shell would have."""
+    if "\x00" in text:
+        raise SessionError(f"{text!r}: a file name cannot hold a NUL character")
+    try:
+        return Path(text).expanduser()
+    except RuntimeError:  # ~user for a user that does not exist
+        raise SessionError(f"{text}: no such user's home directory") from None
 
 
 def _parse(kind: Callable[[str], T], name: str, text: str) -> T:
@@ -511,9 +532,20 @@ def _parse(kind: Callable[[str], T], name: str, text: str) -> T:
 def run_app(config: Config | None = None, *, lesson: Lesson | None = None, session: Session | None = None) -> int:
     """Run the app in this terminal; returns the exit code."""
     app = GDApp(config, lesson=lesson, session=session)
+
+    def early(signal_number: int, frame: object) -> None:
+        # Until on_mount installs the real handlers, a signal only leaves a note: dying
+        # here would leave the terminal in raw mode on the alternate screen.
+        app.hung_up = True
+
+    for signal_number in (signal.SIGHUP, signal.SIGTERM):
+        signal.signal(signal_number, early)
     app.run()
     if app.autosaved is not None:
         print(f"gd-tui: the session was saved to {app.autosaved}; gd-tui --resume brings it back", file=sys.stderr)
+    if app.autosave_error is not None:
+        print(f"gd-tui: the session could not be saved: {app.autosave_error}", file=sys.stderr)
+        return 1
     return app.return_code or 0
 
 

@@ -55,7 +55,10 @@ def parse_breakpoints(loss_below: str, loss_went_up: bool, grad_below: str, epoc
 
 
 def _text(value: float | None) -> str:
-    return "" if value is None else f"{value:g}"
+    """The value exactly as set: %g would round 0.123456789 and write 1234567 as 1.23457e+06."""
+    if value is None:
+        return ""
+    return str(value) if isinstance(value, int) else repr(float(value))
 
 
 class BreakpointsScreen(ModalScreen[Breakpoints | None]):

@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 from rich.text import Text
+from textual.widgets import Static
 
 from gd_tui.app.view import View
-from gd_tui.app.widgets.pane import Pane
 from gd_tui.engine import STEP_NAMES
 
 
@@ -56,8 +56,12 @@ def divergence_banner(view: View) -> str | None:
     )
 
 
-class NextStepLine(Pane):
-    """The sentence under the panes; a banner replaces it when the run diverged."""
+class NextStepLine(Static):
+    """The sentence under the panes (it wraps, so a Static); a banner replaces it when the run diverged."""
+
+    def __init__(self, *, id: str | None = None) -> None:
+        super().__init__(id=id)
+        self._drawn: Text | None = None
 
     def build(self, view: View) -> Text:
         banner = divergence_banner(view)
@@ -70,3 +74,15 @@ class NextStepLine(Pane):
         elif note:
             text.append(f"  {note}", style="italic")
         return text
+
+    def show(self, view: View) -> None:
+        """Redraw when the sentence changes; its height is fixed by the layout."""
+        text = self.build(view)
+        if text != self._drawn:
+            self._drawn = text
+            self.update(text, layout=False)
+
+    @property
+    def text(self) -> str:
+        """The sentence as shown."""
+        return "" if self._drawn is None else self._drawn.plain

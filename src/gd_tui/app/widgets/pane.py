@@ -1,17 +1,16 @@
-"""The base of the text panes: redraw only when what they show has changed."""
+"""The base of the text panes: each redraws only the lines whose text changed."""
 
 from __future__ import annotations
 
-from rich.console import RenderableType
 from rich.text import Text
-from textual.widgets import Static
 
 from gd_tui.app.format import Marks
 from gd_tui.app.view import View
+from gd_tui.app.widgets.lines import LinesView
 
 
-class Pane(Static):
-    """A titled pane showing a View; subclasses say what in `content`."""
+class Pane(LinesView):
+    """A titled pane showing a View; subclasses say what in `build`."""
 
     TITLE = ""
 
@@ -19,21 +18,18 @@ class Pane(Static):
         super().__init__(id=id)
         self.border_title = self.TITLE
         self.marks = Marks()
-        self._drawn: RenderableType | None = None
 
-    def build(self, view: View) -> RenderableType:
-        """What to draw for this view."""
+    def build(self, view: View) -> Text:
+        """What to draw for this view, one Text with a line per row."""
         raise NotImplementedError
 
     def show(self, view: View) -> None:
-        """Redraw if the view changes what this pane shows."""
+        """Redraw the lines this view changes."""
         if view.fresh:
             self.marks.clear()
-        content = self.build(view)
+        text = self.build(view)
         self.marks.commit()
-        if content != self._drawn:
-            self._drawn = content
-            self.update(content)
+        self.set_lines(text.split("\n", allow_blank=True))
 
 
 def lines(*parts: Text | str) -> Text:

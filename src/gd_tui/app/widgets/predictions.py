@@ -64,7 +64,9 @@ class PredictionsTable(ScrollView, can_focus=False):  # keys belong to the debug
         self._fresh_column = FILLED_BY.get(state.last_step) if state.last_step is not None else None
         count = len(self._rows)
         self.border_subtitle = f"batch {state.batch + 1}/{machine.updates_per_epoch} · {count} rows"
-        self.virtual_size = Size(sum(WIDTHS), count + 1)
+        size = Size(sum(WIDTHS), count + 1)
+        if size != self.virtual_size:  # a new size relayouts; most steps keep it
+            self.virtual_size = size
         self.refresh()
 
     def _visible_columns(self, width: int) -> int:

@@ -8,11 +8,9 @@ from dataclasses import dataclass
 from typing import Any
 
 from rich.text import Text
-from textual.app import ComposeResult
-from textual.containers import VerticalScroll
-from textual.widgets import Static
 
 from gd_tui.app.view import View
+from gd_tui.app.widgets.lines import LinesView
 from gd_tui.engine import steps
 
 
@@ -47,40 +45,47 @@ def source_lines() -> list[SourceLine]:
     return result
 
 
-class SourcePane(VerticalScroll, can_focus=False):
+class SourcePane(LinesView):
     """The code of the six steps; ▶ marks the step the next key press runs, ✓ the one just run."""
 
     def __init__(self, *, id: str | None = None) -> None:
         super().__init__(id=id)
         self.border_title = "Source  engine/steps.py"
-        self._lines = source_lines()
+        self._source = source_lines()
         self._drawn: tuple[int, int | None] | None = None
-        self._body = Static()
 
-    def compose(self) -> ComposeResult:
-        yield self._body
+    def _line(self, line: SourceLine, cursor: int, last_step: int | None) -> Text:
+        # Only the lines that do the math light up (a debugger's current line), and the
+        # gutter carries the arrow and the tick: a step repaints a handful of rows.
+        code = line.code.lstrip()
+        is_def = code.startswith("def ")
+        is_math = not is_def and not code.startswith(("#", "return"))
+        marker = " "
+        if is_def and line.step == cursor:
+            marker = "▶"
+        elif is_def and line.step == last_step:
+            marker = "✓"
+        if line.step == cursor and is_math:
+            style = "bold reverse"
+        elif code.startswith("#"):
+            style = "dim"
+        else:
+            style = "bold" if is_def and marker != " " else ""
+        text = Text(f"{line.number:>2}{marker}", style="bold" if marker != " " else "dim", end="")
+        text.append(line.code, style=style)
+        return text
 
     def show(self, view: View) -> None:
-        """Move the arrow when the cursor moved; otherwise leave the text alone."""
+        """Move the arrow when the cursor moved; only the lines of two steps change."""
         state = view.machine.state
         key = (state.cursor, state.last_step)
         if key == self._drawn:
             return
         self._drawn = key
-        text = Text(no_wrap=True, overflow="ellipsis")
-        first_current = 0
-        for row, line in enumerate(self._lines):
-            if line.step == state.cursor:
-                marker, style = "▶", "bold reverse"
-                if not first_current:
-                    first_current = row
-            elif line.step == state.last_step:
-                marker, style = "✓", "italic"
-            else:
-                marker, style = " ", "dim" if line.code.lstrip().startswith("#") else ""
-            text.append(f"{line.number:>2}{marker}", style="dim" if marker == " " else "bold")
-            text.append(f"{line.code}\n", style=style)
-        text.rstrip()
-        self._body.update(text)
-        # Keep the next step in view with a line of context above it.
-        self.call_after_refresh(self.scroll_to, y=max(0, first_current - 1), animate=False)
+        self.set_lines([self._line(line, *key) for line in self._source])
+        rows = [row for row, line in enumerate(self._source) if line.step == state.cursor]
+        # Scroll only when the next step is not all in view (with a line of context above
+        # it): a scroll repaints the whole pane, which costs bytes on a slow link.
+        top, height = round(self.scroll_y), self.scrollable_content_region.height
+        if rows[0] - 1 < top or rows[-1] >= top + height:
+            self.call_after_refresh(self.scroll_to, y=max(0, rows[0] - 1), animate=False)
