@@ -19,10 +19,8 @@ class LossPane(Pane):
         state = machine.state
         marks = self.marks
         n = 0 if state.x_batch is None else len(state.x_batch)
-        if state.error is None:
-            formula = Text(f"loss = mean((ŷ − y)²) over {n} points", style="dim")
-        else:
-            formula = Text(f"error = ŷ − y; loss = mean(error²), n={n}")
+        # Dim until step 2 has computed it for this batch; short enough for 80 columns at any n.
+        formula = Text(f"loss = mean((ŷ − y)²) over {n:,} points", style="dim" if state.error is None else "")
         validation = (
             Text.assemble("val loss ", marks.value("val", num(state.val_loss)), f"  (epoch {state.epoch})")
             if machine.data.n_val
