@@ -38,6 +38,8 @@ class Chart(PlotextPlot):
         self._drawn_small: bool | None = None
         self._message: str | None = None
         self._key_parts: list[Text] = []
+        self._plots = 0  # how many times the figure was replotted: part of the render cache's key
+        self._built: tuple[tuple[object, ...], Text] | None = None
 
     def key(self, view: View) -> tuple[object, ...]:
         """Everything this chart's drawing depends on besides the machine and the reference."""
@@ -68,6 +70,7 @@ class Chart(PlotextPlot):
         assert self._view is not None
         self._message = None
         self._key_parts = []
+        self._plots += 1
         self.plt.clear_figure()
         self._drawn_small = self.small
         self.draw(self._view)
@@ -120,12 +123,19 @@ class Chart(PlotextPlot):
         if self._message is not None:
             return Text(self._message)
         width, height = self.size
+        # The compositor asks again whenever a neighbour repaints; plotext's build is the
+        # costly part, so the built text is kept until the plot, the size or the theme changes.
+        built = (self._plots, width, height, self.app.theme)
+        if self._built is not None and self._built[0] == built:
+            return self._built[1]
         plot_height = max(1, height - 1)
         plot = self._plot
         plot.plotsize(width, plot_height)
         plot._set_size(width, plot_height)  # as PlotextPlot.render does: resizing needs both
         plot.theme(self._get_plotext_theme_name(self.app.theme))
-        return Text("\n").join([self._key_line(width), Text.from_ansi(plot.build())])
+        text = Text("\n").join([self._key_line(width), Text.from_ansi(plot.build())])
+        self._built = (built, text)
+        return text
 
 
 def finite(*values: float | None) -> bool:

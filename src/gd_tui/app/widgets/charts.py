@@ -1,13 +1,16 @@
-"""The loss history chart (plotext), drawn from a bounded number of points however long the run."""
+"""The loss history chart: a bounded number of points however long the run."""
 
 from __future__ import annotations
 
 import numpy as np
-from textual_plotext import PlotextPlot
 
 from gd_tui.app.view import View
+from gd_tui.app.widgets.chart_base import Chart
 
 MAX_POINTS = 300  # per series: the terminal has fewer columns than this anyway
+
+TRAIN = ("⠒", "blue", "train")
+VAL = ("⠒", "orange", "val (epoch ends)")
 
 
 def downsample(values: np.ndarray, limit: int = MAX_POINTS) -> tuple[np.ndarray, np.ndarray]:
@@ -19,39 +22,38 @@ def downsample(values: np.ndarray, limit: int = MAX_POINTS) -> tuple[np.ndarray,
     return idx + 1, values[idx]
 
 
-class LossChart(PlotextPlot):
+class LossChart(Chart):
     """Training loss per update and validation loss per epoch."""
 
-    def __init__(self, *, id: str | None = None) -> None:
-        super().__init__(id=id)
-        self._key: tuple[object, ...] | None = None
+    def key(self, view: View) -> tuple[object, ...]:
+        history = view.machine.history
+        return (len(history.update_loss), len(history.val_loss), view.log_scale)
 
-    def show(self, view: View) -> None:
-        """Replot only when the history grew or shrank, or the scale changed."""
+    def draw(self, view: View) -> None:
         machine = view.machine
         history = machine.history
-        key = (id(machine), len(history.update_loss), len(history.val_loss), view.log_scale)
-        if key == self._key:
+        if not len(history.update_loss):
+            self.say("The loss history starts with the first update (step 4).")
             return
-        self._key = key
-        plt = self.plt
-        plt.clear_figure()
         update_x, update_loss = downsample(history.update_loss.values)
         # Validation loss is measured at epoch ends: place it at that epoch's last update.
         val_x, val_loss = downsample(history.val_loss.values)
         val_x = val_x * machine.updates_per_epoch
         series = [
-            (x[keep], y[keep], label)
-            for x, y, label in ((update_x, update_loss, "train"), (val_x, val_loss, "val"))
+            (x[keep], y[keep], item)
+            for x, y, item in ((update_x, update_loss, TRAIN), (val_x, val_loss, VAL))
             for keep in [np.isfinite(y) & (y > 0)]
             if keep.any()
         ]
+        if not series:
+            self.say("Every loss so far overflowed: nothing finite to draw.")
+            return
         # plotext cannot scale axes spanning hundreds of orders of magnitude (a diverging
         # run), so log scale is drawn as log10 of the loss, and forced when the range is huge.
-        positives = np.concatenate([y for _, y, _ in series]) if series else np.ones(1)
+        positives = np.concatenate([y for _, y, _ in series])
         log = view.log_scale or positives.max() / positives.min() > 1e8
-        plt.xlabel("update")
-        plt.ylabel("log10 loss" if log else "")
-        for x, y, label in series:
-            plt.plot(x.tolist(), (np.log10(y) if log else y).tolist(), label=label, marker="braille")
-        self.refresh()
+        plt = self.plt
+        self.axes(plt, "update", "log10 loss" if log else "loss")
+        for x, y, (_, color, _) in series:
+            plt.plot(x.tolist(), (np.log10(y) if log else y).tolist(), marker="braille", color=color)
+        self.set_key_line([item for _, _, item in series], note="log10" if log else "")
