@@ -15,6 +15,7 @@ from textual import events
 from textual.app import App
 from textual.pilot import Pilot
 from textual.widget import Widget
+from textual.widgets import Input
 
 from gd_tui.engine import Config, Machine
 from gd_tui.engine.machine import State
@@ -112,18 +113,23 @@ def advanced(steps: int, config: Config | None = None) -> Machine:
     return machine
 
 
-def same_state(a: State, b: State) -> bool:
-    """Bit-identical positions: every field, arrays compared exactly."""
+def differing_field(a: State, b: State) -> str | None:
+    """None when the positions are bit-identical (arrays compared exactly), else the first field that differs."""
     for name in State.__slots__:
         left, right = getattr(a, name), getattr(b, name)
         if isinstance(left, np.ndarray) or isinstance(right, np.ndarray):
             if left is None or right is None or not np.array_equal(left, right, equal_nan=True):
-                return False
+                return name
         elif left != right and not (
             isinstance(left, float) and isinstance(right, float) and math.isnan(left) and math.isnan(right)
         ):
-            return False
-    return True
+            return name
+    return None
+
+
+def same_state(a: State, b: State) -> bool:
+    """Bit-identical positions: every field, arrays compared exactly."""
+    return differing_field(a, b) is None
 
 
 async def wait_until(pilot: Pilot[Any], condition: Callable[[], bool], timeout: float = 10.0) -> None:
@@ -172,6 +178,22 @@ async def send_keys(pilot: Pilot[Any], *keys: str) -> None:
     await pilot.pause()
 
 
+async def type_and_submit(pilot: Pilot[Any], selector: str, text: str) -> Input:
+    """Replace the text of an Input in the open dialog (typed key by key, long texts pasted) and press enter."""
+    field = pilot.app.screen.query_one(selector, Input)
+    field.focus()
+    field.value = ""
+    await pilot.pause()
+    if len(text) > 6:
+        field.insert_text_at_cursor(text)
+    elif text:
+        await pilot.press(*text)
+    assert field.value == text
+    await pilot.press("enter")
+    await pilot.pause()
+    return field
+
+
 # Fixtures hand the helpers to the tests (test modules cannot import this file by name).
 
 
@@ -206,6 +228,11 @@ def same() -> Callable[[State, State], bool]:
 
 
 @pytest.fixture
+def differing() -> Callable[[State, State], str | None]:
+    return differing_field
+
+
+@pytest.fixture
 def until() -> Callable[[Pilot[Any], Callable[[], bool], float], Awaitable[None]]:
     return wait_until
 
@@ -223,3 +250,8 @@ def keys() -> Callable[..., Awaitable[None]]:
 @pytest.fixture
 def idle() -> Callable[[Pilot[Any]], Awaitable[None]]:
     return wait_idle
+
+
+@pytest.fixture
+def submit() -> Callable[[Pilot[Any], str, str], Awaitable[Input]]:
+    return type_and_submit

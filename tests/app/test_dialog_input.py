@@ -8,7 +8,7 @@ the breakpoints exactly as before. Then a good value typed into the same dialog 
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -26,6 +26,7 @@ from gd_tui.engine.breakpoints import Breakpoints
 from gd_tui.session import load, restore
 
 SIZE = (80, 24)
+Submit = Callable[[Pilot[Any], str, str], Awaitable[Input]]
 STEPS_BEFORE = 7  # the dialogs open mid-update, with numbers on screen that must not move
 
 
@@ -128,21 +129,6 @@ BAD_VALUES: list[tuple[str, str, tuple[str, ...]]] = [
 ]
 
 
-async def type_and_submit(pilot: Pilot[Any], selector: str, text: str) -> Input:
-    """Replace the field's text (short texts typed key by key, longer ones pasted) and press enter."""
-    field = pilot.app.screen.query_one(selector, Input)
-    field.focus()
-    field.value = ""
-    if len(text) > 2:
-        field.insert_text_at_cursor(text)
-    elif text:
-        await pilot.press(*text)
-    assert field.value == text
-    await pilot.press("enter")
-    await pilot.pause()
-    return field
-
-
 def shown_error(app: GDApp) -> str:
     """The characters the terminal shows where the open dialog's #error line is."""
     region = app.screen.query_one("#error", Static).region
@@ -169,6 +155,7 @@ async def test_bad_values_are_refused_in_place_then_a_good_one_applies(
     state_of: Callable[[Any], dict[str, Any]],
     screen: Callable[[Any], str],
     pane: Callable[[Any, str], str],
+    submit: Submit,
 ) -> None:
     dialog = DIALOGS[dialog_name]
     (tmp_path / "a-file.txt").write_text("not a directory\n")
@@ -188,7 +175,7 @@ async def test_bad_values_are_refused_in_place_then_a_good_one_applies(
         assert cases
         for template, words in cases:
             text = template.replace("{tmp}", str(tmp_path))
-            await type_and_submit(pilot, dialog.field, text)
+            await submit(pilot, dialog.field, text)
 
             # Refused in place: the same dialog, one line naming the field and what is allowed.
             assert app.screen is opened, f"{text!r} closed the {dialog_name} dialog"
@@ -206,7 +193,7 @@ async def test_bad_values_are_refused_in_place_then_a_good_one_applies(
             assert pane(app, "#params") == shown_before, text
 
         # The same dialog takes a good value, and it applies.
-        await type_and_submit(pilot, dialog.field, dialog.good.replace("{tmp}", str(tmp_path)))
+        await submit(pilot, dialog.field, dialog.good.replace("{tmp}", str(tmp_path)))
         assert not isinstance(app.screen, dialog.screen), f"{dialog.good!r} was refused"
         assert dialog.applied(app), app.view.message
         if dialog_name == "save":
@@ -218,7 +205,9 @@ async def test_bad_values_are_refused_in_place_then_a_good_one_applies(
         assert app.machine.state.t == t + 1
 
 
-async def test_escape_after_a_refused_value_changes_nothing(state_of: Callable[[Any], dict[str, Any]]) -> None:
+async def test_escape_after_a_refused_value_changes_nothing(
+    state_of: Callable[[Any], dict[str, Any]], submit: Submit
+) -> None:
     app = GDApp(Config())
     async with app.run_test(size=SIZE) as pilot:
         for _ in range(3):
@@ -227,7 +216,7 @@ async def test_escape_after_a_refused_value_changes_nothing(state_of: Callable[[
         for opener in (GDApp._ask_lr, GDApp._ask_batch_size, GDApp._ask_seed, GDApp.action_save):
             opener(app)
             await pilot.pause()
-            await type_and_submit(pilot, "#value", "")
+            await submit(pilot, "#value", "")
             assert isinstance(app.screen, PromptScreen), opener.__name__
             await pilot.press("escape")
             await pilot.pause()
@@ -238,7 +227,7 @@ async def test_escape_after_a_refused_value_changes_nothing(state_of: Callable[[
 
 
 async def test_breakpoint_fields_are_checked_together_and_good_ones_kept(
-    state_of: Callable[[Any], dict[str, Any]],
+    state_of: Callable[[Any], dict[str, Any]], submit: Submit
 ) -> None:
     """One bad field refuses the whole dialog (the good fields are not half-applied); fixing it applies all."""
     app = GDApp(Config())
@@ -249,11 +238,11 @@ async def test_breakpoint_fields_are_checked_together_and_good_ones_kept(
         assert isinstance(opened, BreakpointsScreen)
         opened.query_one("#loss-below", Input).value = "0.5"
         opened.query_one("#grad-below", Input).value = "0.01"
-        await type_and_submit(pilot, "#epoch-reached", "1.5")
+        await submit(pilot, "#epoch-reached", "1.5")
         assert app.screen is opened
         assert "epoch reached:" in str(opened.query_one("#error", Static).render())
         assert app.view.breakpoints == Breakpoints()
-        await type_and_submit(pilot, "#epoch-reached", "2")
+        await submit(pilot, "#epoch-reached", "2")
         assert app.view.breakpoints == Breakpoints(loss_below=0.5, grad_below=0.01, epoch_reached=2)
         assert state_of(app.machine)["t"] == 0
 
@@ -272,7 +261,7 @@ async def test_breakpoint_fields_are_checked_together_and_good_ones_kept(
     ],
 )
 async def test_save_dialog_refuses_names_no_file_can_have(
-    name: str, tmp_path: Path, state_of: Callable[[Any], dict[str, Any]]
+    name: str, tmp_path: Path, state_of: Callable[[Any], dict[str, Any]], submit: Submit
 ) -> None:
     app = GDApp(Config())
     async with app.run_test(size=SIZE) as pilot:
@@ -281,7 +270,7 @@ async def test_save_dialog_refuses_names_no_file_can_have(
         app.action_save()
         await pilot.pause()
         opened = app.screen
-        await type_and_submit(pilot, "#value", name.replace("{tmp}", str(tmp_path)))
+        await submit(pilot, "#value", name.replace("{tmp}", str(tmp_path)))
         assert app.screen is opened
         message = str(opened.query_one("#error", Static).render())
         assert message and "\n" not in message
@@ -289,7 +278,7 @@ async def test_save_dialog_refuses_names_no_file_can_have(
         assert not list(tmp_path.iterdir())
 
 
-async def test_save_dialog_takes_the_longest_name_the_file_system_allows(tmp_path: Path) -> None:
+async def test_save_dialog_takes_the_longest_name_the_file_system_allows(tmp_path: Path, submit: Submit) -> None:
     target = tmp_path / ("s" * 250 + ".json")
     target.write_text("{}\n")  # the file system takes the name
     target.unlink()
@@ -297,7 +286,7 @@ async def test_save_dialog_takes_the_longest_name_the_file_system_allows(tmp_pat
     async with app.run_test(size=SIZE) as pilot:
         app.action_save()
         await pilot.pause()
-        await type_and_submit(pilot, "#value", str(target))
+        await submit(pilot, "#value", str(target))
         assert not isinstance(app.screen, PromptScreen), str(app.screen.query_one("#error", Static).render())
         assert target.is_file()
 

@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from pathlib import Path
 from typing import Any
 
 import pytest
 from textual.command import CommandInput, CommandPalette
+from textual.pilot import Pilot
 from textual.widgets import Input, Static
 
 from gd_tui.app import GDApp
@@ -22,6 +23,7 @@ from gd_tui.session import load, restore
 
 SIZE = (80, 24)
 Text = Callable[[Any, str], str]
+Submit = Callable[[Pilot[Any], str, str], Awaitable[Input]]
 
 # How the help names each key: written out here, not taken from the help screen's own table.
 KEY_DISPLAY = {
@@ -38,27 +40,12 @@ KEY_DISPLAY = {
 }
 
 
-async def enter_value(pilot: Any, selector: str, text: str) -> None:
-    """Focus an Input of the open dialog, replace its text by typing (long texts are pasted), press enter."""
-    field = pilot.app.screen.query_one(selector, Input)
-    field.focus()
-    field.value = ""
-    await pilot.pause()
-    if len(text) > 6:
-        field.insert_text_at_cursor(text)
-    elif text:
-        await pilot.press(*text)
-    assert field.value == text
-    await pilot.press("enter")
-    await pilot.pause()
-
-
 def dialog_error(app: Any) -> str:
     return str(app.screen.query_one("#error", Static).render())
 
 
 async def test_breakpoints_dialog_refuses_bad_values_and_applies_good_ones(
-    pane: Text, screen: Callable[[Any], str], idle: Any
+    pane: Text, screen: Callable[[Any], str], idle: Any, submit: Submit
 ) -> None:
     app = GDApp()
     async with app.run_test(size=SIZE) as pilot:
@@ -70,15 +57,15 @@ async def test_breakpoints_dialog_refuses_bad_values_and_applies_good_ones(
             ("abc", "epoch reached: must be a whole number from 1, or empty for off (got 'abc')"),
             ("2.5", "epoch reached: must be a whole number from 1"),
         ):
-            await enter_value(pilot, "#epoch-reached", text)
+            await submit(pilot, "#epoch-reached", text)
             assert isinstance(app.screen, BreakpointsScreen), f"{text!r} should be refused"
             assert message in dialog_error(app)
-        await enter_value(pilot, "#loss-below", "-0.5")
+        await submit(pilot, "#loss-below", "-0.5")
         assert isinstance(app.screen, BreakpointsScreen)
         assert "loss below: must be a finite number above 0" in dialog_error(app)
         assert "loss below: must be a finite number above 0" in screen(app).replace("\n", " ")
         app.screen.query_one("#loss-below", Input).value = ""
-        await enter_value(pilot, "#epoch-reached", "3")
+        await submit(pilot, "#epoch-reached", "3")
         assert not isinstance(app.screen, BreakpointsScreen)
         assert app.view.breakpoints == Breakpoints(epoch_reached=3)
         assert "Breakpoints set." in pane(app, "#next")
@@ -95,13 +82,13 @@ async def test_breakpoints_dialog_refuses_bad_values_and_applies_good_ones(
         assert app.view.breakpoints == Breakpoints(epoch_reached=3)
 
 
-async def test_breakpoints_dialog_sets_loss_went_up_and_gradient_size(idle: Any, pane: Text) -> None:
+async def test_breakpoints_dialog_sets_loss_went_up_and_gradient_size(idle: Any, pane: Text, submit: Submit) -> None:
     app = GDApp()
     async with app.run_test(size=SIZE) as pilot:
         await pilot.press("b")
         app.screen.query_one("#loss-went-up").focus()
         await pilot.press("space")  # tick the checkbox
-        await enter_value(pilot, "#grad-below", "0.5")
+        await submit(pilot, "#grad-below", "0.5")
         assert app.view.breakpoints == Breakpoints(loss_went_up=True, grad_below=0.5)
         await pilot.press("c")
         await idle(pilot)
@@ -183,20 +170,20 @@ async def test_i_without_a_lesson_says_how_to_load_one(pane: Text) -> None:
         assert "No lesson is loaded" in pane(app, "#next")
 
 
-async def test_s_saves_the_session(tmp_path: Path, pane: Text, same: Any, keys: Any) -> None:
+async def test_s_saves_the_session(tmp_path: Path, pane: Text, same: Any, keys: Any, submit: Submit) -> None:
     app = GDApp(Config(batch_size=16))
     async with app.run_test(size=SIZE) as pilot:
         await keys(pilot, "n", "n", "n", "n", "plus", "n", "n", "n")
         await pilot.press("s")
         assert isinstance(app.screen, PromptScreen)
-        await enter_value(pilot, "#value", "")
+        await submit(pilot, "#value", "")
         assert isinstance(app.screen, PromptScreen)
         assert "file: type a file name" in dialog_error(app)
-        await enter_value(pilot, "#value", str(tmp_path))
+        await submit(pilot, "#value", str(tmp_path))
         assert isinstance(app.screen, PromptScreen)
         assert "is a directory" in dialog_error(app)
         target = tmp_path / "session.json"
-        await enter_value(pilot, "#value", str(target))
+        await submit(pilot, "#value", str(target))
         assert not isinstance(app.screen, PromptScreen)
         assert target.is_file()
         assert f"Saved to {target}" in pane(app, "#next")
@@ -219,7 +206,9 @@ async def run_command(pilot: Any, screen_text: Callable[[Any], str], query: str,
     await pilot.pause()
 
 
-async def test_palette_set_learning_rate(keys: Any, pane: Text, screen: Callable[[Any], str], reference: Any) -> None:
+async def test_palette_set_learning_rate(
+    keys: Any, pane: Text, screen: Callable[[Any], str], reference: Any, submit: Submit
+) -> None:
     app = GDApp()
     async with app.run_test(size=SIZE) as pilot:
         await keys(pilot, "n", "n", "n", "n")
@@ -232,11 +221,11 @@ async def test_palette_set_learning_rate(keys: Any, pane: Text, screen: Callable
             ("1000", "lr: must be above 0"),
             ("nan", "lr: must be a finite number"),
         ):
-            await enter_value(pilot, "#value", bad)
+            await submit(pilot, "#value", bad)
             assert isinstance(app.screen, PromptScreen), f"{bad!r} should be refused"
             assert message in dialog_error(app)
             assert app.machine.state.lr == 0.1
-        await enter_value(pilot, "#value", "0.05")
+        await submit(pilot, "#value", "0.05")
         assert not isinstance(app.screen, PromptScreen)
         assert app.machine.state.lr == 0.05
         assert "Learning rate 0.05 from the next update on." in pane(app, "#next")
@@ -246,29 +235,29 @@ async def test_palette_set_learning_rate(keys: Any, pane: Text, screen: Callable
         assert app.machine.state.b == before.b - 0.05 * before.b_grad
 
 
-async def test_palette_set_batch_size(pane: Text, screen: Callable[[Any], str]) -> None:
+async def test_palette_set_batch_size(pane: Text, screen: Callable[[Any], str], submit: Submit) -> None:
     app = GDApp()
     async with app.run_test(size=SIZE) as pilot:
         await run_command(pilot, screen, "Set batch size", "Set batch size…")
         assert isinstance(app.screen, PromptScreen)
         for bad, message in (("0", "must be from 1 to 80"), ("x", "whole number"), ("81", "must be from 1 to 80")):
-            await enter_value(pilot, "#value", bad)
+            await submit(pilot, "#value", bad)
             assert isinstance(app.screen, PromptScreen)
             assert message in dialog_error(app)
-        await enter_value(pilot, "#value", "20")
+        await submit(pilot, "#value", "20")
         assert (app.machine.state.batch_size, app.machine.mode, app.machine.updates_per_epoch) == (20, "mini-batch", 4)
         assert "batch 20 (mini-batch)" in pane(app, "#params")
 
 
-async def test_palette_set_seed(pane: Text, screen: Callable[[Any], str]) -> None:
+async def test_palette_set_seed(pane: Text, screen: Callable[[Any], str], submit: Submit) -> None:
     app = GDApp()
     async with app.run_test(size=SIZE) as pilot:
         await pilot.press("n", "n")
         await run_command(pilot, screen, "Set seed", "Set seed…")
         assert isinstance(app.screen, PromptScreen)
-        await enter_value(pilot, "#value", "abc")
+        await submit(pilot, "#value", "abc")
         assert "seed: must be a whole number (got 'abc')" in dialog_error(app)
-        await enter_value(pilot, "#value", "7")
+        await submit(pilot, "#value", "7")
         assert not isinstance(app.screen, PromptScreen)
         assert (app.machine.config.seed, app.machine.state.t) == (7, 0)
         assert "seed 7" in pane(app, "#next")
@@ -306,7 +295,7 @@ async def test_breakpoints_set_during_a_run_stop_it(press: Any, until: Any) -> N
 
 
 async def test_save_prompt_expands_the_home_directory(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, pane: Text
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, pane: Text, submit: Submit
 ) -> None:
     home = tmp_path / "home"
     home.mkdir()
@@ -315,6 +304,6 @@ async def test_save_prompt_expands_the_home_directory(
     app = GDApp()
     async with app.run_test(size=SIZE) as pilot:
         await pilot.press("n", "s")
-        await enter_value(pilot, "#value", "~/saved.json")
+        await submit(pilot, "#value", "~/saved.json")
         assert not isinstance(app.screen, PromptScreen), dialog_error(app)
         assert (home / "saved.json").is_file()

@@ -9,20 +9,13 @@ the same numbers, and the file restores to the same position.
 
 from __future__ import annotations
 
-import contextlib
-import fcntl
 import os
-import re
-import select
-import shutil
 import signal
-import struct
-import subprocess
 import sys
 import termios
 import time
-from collections.abc import Callable, Iterator
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pytest
 
@@ -30,118 +23,11 @@ from gd_tui.app.format import num
 from gd_tui.engine import Machine
 from gd_tui.session import load, restore
 
-COLUMNS, ROWS = 80, 24
-TIMEOUT = 20.0
+if TYPE_CHECKING:  # for the annotations only: pytest loads the conftest itself
+    from conftest import Launch
+
 EXIT_WITHIN = 10.0
-ALT_SCREEN_ON = b"\x1b[?1049h"
-ALT_SCREEN_OFF = b"\x1b[?1049l"
-ESCAPE_SEQUENCES = re.compile(rb"\x1b(\[[0-?]*[ -/]*[@-~]|\][^\x07\x1b]*(\x07|\x1b\\)|[()][0-9A-Za-z]|[@-Z\\-_=>])")
 STEPS = 5  # through step 4: b and w have moved once
-
-
-class Pty:
-    """gd-tui on the slave side of a fresh pseudo-terminal of COLUMNS x ROWS."""
-
-    def __init__(self, args: list[str], state_home: Path, command: list[str] | None = None) -> None:
-        if command is None:
-            search = f"{Path(sys.executable).parent}{os.pathsep}{os.environ.get('PATH', '')}"
-            found = shutil.which("gd-tui", path=search)
-            if found is None:
-                pytest.skip("the gd-tui console script is not installed")
-            command = [found]
-        try:
-            self.master, self.slave = os.openpty()
-        except OSError as error:
-            pytest.skip(f"no pseudo-terminal: {error}")
-        fcntl.ioctl(self.slave, termios.TIOCSWINSZ, struct.pack("HHHH", ROWS, COLUMNS, 0, 0))
-        self.modes_before = termios.tcgetattr(self.slave)
-        env = {k: v for k, v in os.environ.items() if not k.startswith(("TEXTUAL", "PYTEST", "NO_COLOR"))}
-        env.update(
-            TERM="xterm-256color",
-            COLUMNS=str(COLUMNS),
-            LINES=str(ROWS),
-            XDG_STATE_HOME=str(state_home),
-            ESCDELAY="25",
-        )
-        self.process = subprocess.Popen(
-            [*command, *args],
-            stdin=self.slave,
-            stdout=self.slave,
-            stderr=self.slave,
-            env=env,
-            start_new_session=True,
-            preexec_fn=lambda: fcntl.ioctl(0, termios.TIOCSCTTY, 0),
-            close_fds=True,
-        )
-        self.output = bytearray()
-
-    def _read(self, timeout: float) -> bool:
-        ready, _, _ = select.select([self.master], [], [], timeout)
-        if not ready:
-            return False
-        try:
-            chunk = os.read(self.master, 65536)
-        except OSError:  # the slave side closed: the process is gone
-            return False
-        self.output.extend(chunk)
-        return bool(chunk)
-
-    def text(self) -> str:
-        return ESCAPE_SEQUENCES.sub(b"", bytes(self.output)).decode("utf-8", "replace")
-
-    def wait_for(self, *needles: str, timeout: float = TIMEOUT) -> None:
-        deadline = time.monotonic() + timeout
-        while not all(needle in self.text() for needle in needles):
-            if time.monotonic() > deadline or self.process.poll() is not None:
-                self._read(0.1)
-                missing = [needle for needle in needles if needle not in self.text()]
-                if not missing:
-                    return
-                raise AssertionError(f"{missing} not on screen; it ended with:\n{self.text()[-1500:]}")
-            self._read(0.05)
-
-    def press(self, keys: str) -> None:
-        os.write(self.master, keys.encode())
-
-    def wait_exit(self, timeout: float) -> int:
-        deadline = time.monotonic() + timeout
-        while self.process.poll() is None:
-            if time.monotonic() > deadline:
-                raise AssertionError(f"gd-tui still running {timeout} s after the signal")
-            self._read(0.05)
-        while self._read(0.05):  # what it wrote on the way out
-            pass
-        return self.process.returncode
-
-    def close(self) -> None:
-        if self.process.poll() is None:
-            with contextlib.suppress(ProcessLookupError):
-                os.killpg(self.process.pid, signal.SIGKILL)
-            self.process.wait(5)
-        for fd in (self.master, self.slave):
-            with contextlib.suppress(OSError):
-                os.close(fd)
-
-
-Launch = Callable[..., Pty]
-
-
-@pytest.fixture
-def launch(tmp_path: Path) -> Iterator[Launch]:
-    if not sys.platform.startswith(("linux", "darwin")):
-        pytest.skip("pseudo-terminals need a POSIX system")
-    started: list[Pty] = []
-
-    def start(*args: str, command: list[str] | None = None) -> Pty:
-        pty = Pty(list(args), tmp_path, command)
-        started.append(pty)
-        return pty
-
-    try:
-        yield start
-    finally:
-        for pty in started:
-            pty.close()
 
 
 def expected_after(steps: int) -> Machine:
@@ -153,11 +39,11 @@ def expected_after(steps: int) -> Machine:
 
 @pytest.mark.parametrize("signal_number", [signal.SIGHUP, signal.SIGTERM], ids=["SIGHUP", "SIGTERM"])
 def test_signal_saves_restores_the_terminal_and_resume_comes_back(
-    signal_number: signal.Signals, launch: Launch, tmp_path: Path
+    signal_number: signal.Signals, launch: Launch, state_home: Path
 ) -> None:
     expected = expected_after(STEPS)
     b, w = num(expected.state.b), num(expected.state.w)
-    autosave = tmp_path / "gd-tui" / "autosave.json"
+    autosave = state_home / "gd-tui" / "autosave.json"
 
     first = launch()
     first.wait_for("Next: step 0, initialize")
@@ -170,7 +56,7 @@ def test_signal_saves_restores_the_terminal_and_resume_comes_back(
     # The terminal is as it was: the alternate screen left after it was last entered, modes back;
     # after it, only the one line saying where the session went.
     assert termios.tcgetattr(first.slave) == first.modes_before
-    lines = after_the_alternate_screen(first)
+    lines = first.lines_after_alternate_screen()
     assert len(lines) == 1, lines
     assert str(autosave) in lines[0] and "gd-tui --resume" in lines[0], lines[0]
 
@@ -194,18 +80,9 @@ def test_signal_saves_restores_the_terminal_and_resume_comes_back(
     assert termios.tcgetattr(second.slave) == second.modes_before
 
 
-def after_the_alternate_screen(pty: Pty) -> list[str]:
-    """The lines printed after the app left the alternate screen."""
-    output = bytes(pty.output)
-    assert ALT_SCREEN_ON in output
-    assert output.rfind(ALT_SCREEN_OFF) > output.rfind(ALT_SCREEN_ON)
-    tail = ESCAPE_SEQUENCES.sub(b"", output[output.rfind(ALT_SCREEN_OFF) + len(ALT_SCREEN_OFF) :])
-    return tail.decode("utf-8", "replace").strip().splitlines()
-
-
-def test_hang_up_during_a_run_saves_a_position_that_resumes(launch: Launch, tmp_path: Path) -> None:
+def test_hang_up_during_a_run_saves_a_position_that_resumes(launch: Launch, state_home: Path) -> None:
     """The connection drops while c runs (no breakpoints: it would run for ever)."""
-    autosave = tmp_path / "gd-tui" / "autosave.json"
+    autosave = state_home / "gd-tui" / "autosave.json"
     first = launch()
     first.wait_for("Next: step 0, initialize")
     first.press("c")
@@ -214,7 +91,7 @@ def test_hang_up_during_a_run_saves_a_position_that_resumes(launch: Launch, tmp_
     os.kill(first.process.pid, signal.SIGHUP)
     assert first.wait_exit(EXIT_WITHIN) == 0
     assert termios.tcgetattr(first.slave) == first.modes_before
-    assert len(after_the_alternate_screen(first)) == 1
+    assert len(first.lines_after_alternate_screen()) == 1
     session = load(autosave)
     assert session.t > 100  # it was running
     machine = restore(session)  # replayed, and checked against the saved epoch, b and w
@@ -226,8 +103,8 @@ def test_hang_up_during_a_run_saves_a_position_that_resumes(launch: Launch, tmp_
     assert second.wait_exit(EXIT_WITHIN) == 0
 
 
-def test_signal_with_an_unwritable_state_directory_says_so(launch: Launch, tmp_path: Path) -> None:
-    state_dir = tmp_path / "gd-tui"
+def test_signal_with_an_unwritable_state_directory_says_so(launch: Launch, state_home: Path) -> None:
+    state_dir = state_home / "gd-tui"
     state_dir.write_text("a file where the state directory should be\n")
     pty = launch()
     pty.wait_for("Next: step 0, initialize")
@@ -236,7 +113,7 @@ def test_signal_with_an_unwritable_state_directory_says_so(launch: Launch, tmp_p
     os.kill(pty.process.pid, signal.SIGTERM)
     assert pty.wait_exit(EXIT_WITHIN) == 1  # the session is lost: not a success
     assert termios.tcgetattr(pty.slave) == pty.modes_before
-    lines = after_the_alternate_screen(pty)
+    lines = pty.lines_after_alternate_screen()
     assert "Traceback" not in "\n".join(lines)  # holds today
     assert len(lines) == 1 and str(state_dir) in lines[0], lines
 
@@ -267,13 +144,9 @@ sys.exit(main())
 def test_signal_while_the_app_starts_restores_the_terminal(signal_number: signal.Signals, launch: Launch) -> None:
     """The same window exists without the slowdown (about 60 ms here); the slowdown makes it certain."""
     pty = launch(command=[sys.executable, "-c", SLOW_FIRST_DRAW])
-    deadline = time.monotonic() + TIMEOUT
-    while ALT_SCREEN_ON not in bytes(pty.output):
-        assert time.monotonic() < deadline and pty.process.poll() is None, "gd-tui never entered the alternate screen"
-        pty._read(0.01)
+    pty.wait_for_alternate_screen()
     os.kill(pty.process.pid, signal_number)
     returncode = pty.wait_exit(EXIT_WITHIN)
     assert termios.tcgetattr(pty.slave) == pty.modes_before, "raw mode left on"
-    output = bytes(pty.output)
-    assert output.rfind(ALT_SCREEN_OFF) > output.rfind(ALT_SCREEN_ON), "alternate screen left on"
+    assert pty.left_alternate_screen(), "alternate screen left on"
     assert returncode == 0
