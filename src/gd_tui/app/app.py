@@ -44,8 +44,9 @@ T = TypeVar("T")
 LR_LADDER = (0.001, 0.005, 0.01, 0.02, 0.05, 0.1, 0.2, 0.5, 0.8, 1.0, 1.1, 1.5, 2.0, 5.0)
 MINI_BATCH = 16  # the book's mini-batch size (chapter 2)
 MIN_SIZE = (76, 20)  # below this the parameters pane cannot show every number on its line
-FRAME = 1 / 30  # a long run yields to the screen this often
-CHART_FRAMES = 6  # ... and redraws the chart every this many frames
+SLICE = 1 / 120  # a long run yields to keys this often (escape pauses within a slice)
+FRAME = 1 / 30  # ... redraws the panes at most this often
+CHART_FRAME = 1 / 5  # ... and the chart at most this often
 
 
 class GDApp(App[None]):
@@ -118,7 +119,7 @@ class GDApp(App[None]):
             self.view.breakpoints = breakpoints
         self._show_lesson = show_lesson and session is None and lesson is not None and lesson.name != "book"
         self._run_active = False
-        self._run_frames = 0
+        self._drawn_at = self._chart_drawn_at = 0.0  # when a run last redrew (perf_counter)
         self._show_pending = False
         self.autosaved: Path | None = None
         self.autosave_error: str | None = None
@@ -287,7 +288,7 @@ class GDApp(App[None]):
         """Run for one frame's time; True when the run is over (target, breakpoint or divergence)."""
         machine = self.machine
         predicate = make_predicate()
-        deadline = time.perf_counter() + FRAME
+        deadline = time.perf_counter() + SLICE
         hit = False
 
         def stop_here(state: object) -> bool:
@@ -296,9 +297,14 @@ class GDApp(App[None]):
             return hit or time.perf_counter() > deadline
 
         reason = machine.run_until(stop_here)
-        self._run_frames += 1
         if reason != "diverged" and not hit:
-            self.show_state(chart=self._run_frames % CHART_FRAMES == 0)
+            now = time.perf_counter()
+            if now - self._drawn_at >= FRAME:
+                chart = now - self._chart_drawn_at >= CHART_FRAME
+                self.show_state(chart=chart)
+                self._drawn_at = now
+                if chart:
+                    self._chart_drawn_at = now
             return False
         self._run_active = False
         message = ""

@@ -248,7 +248,8 @@ class Machine:
     def _gradients(self) -> None:
         state = self.state
         state.b_grad, state.w_grad = steps.gradients(state.x_batch, state.error)  # type: ignore[arg-type]
-        if not isfinite(state.b_grad + state.w_grad):
+        # Each on its own: the sum of two huge finite values overflows one step early.
+        if not (isfinite(state.b_grad) and isfinite(state.w_grad)):
             self._diverge(3)
         state.cursor = 4
 
@@ -257,7 +258,7 @@ class Machine:
         b, w = steps.update(state.b, state.w, state.b_grad, state.w_grad, state.lr)  # type: ignore[arg-type]
         state.b, state.w = b, w
         b0, w0 = b[0], w[0]
-        if not isfinite(b0 + w0):
+        if not (isfinite(b0) and isfinite(w0)):
             self._diverge(4)  # before counting the update: diverged_at holds counts before the step
         state.update += 1
         loss = state.loss

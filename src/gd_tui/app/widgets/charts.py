@@ -7,7 +7,7 @@ import numpy as np
 from gd_tui.app.view import View
 from gd_tui.app.widgets.chart_base import Chart
 
-MAX_POINTS = 300  # per series: the terminal has fewer columns than this anyway
+MAX_POINTS = 300  # per series, at most; the chart's own width usually caps it lower
 
 TRAIN = ("⠒", "blue", "train")
 VAL = ("⠒", "orange", "val (epoch ends)")
@@ -35,9 +35,11 @@ class LossChart(Chart):
         if not len(history.update_loss):
             self.say("The loss history starts with the first update (step 4).")
             return
-        update_x, update_loss = downsample(history.update_loss.values)
+        # Braille packs two dots per cell across: more points than that draw nothing more.
+        limit = min(MAX_POINTS, max(20, 2 * self.size.width))
+        update_x, update_loss = downsample(history.update_loss.values, limit)
         # Validation loss is measured at epoch ends: place it at that epoch's last update.
-        val_x, val_loss = downsample(history.val_loss.values)
+        val_x, val_loss = downsample(history.val_loss.values, limit)
         val_x = val_x * machine.updates_per_epoch
         series = [
             (x[keep], y[keep], item)

@@ -20,7 +20,8 @@ class LossPane(Pane):
         marks = self.marks
         n = 0 if state.x_batch is None else len(state.x_batch)
         # Dim until step 2 has computed it for this batch; short enough for 80 columns at any n.
-        formula = Text(f"loss = mean((ŷ − y)²) over {n:,} points", style="dim" if state.error is None else "")
+        points = "1 point" if n == 1 else f"{n:,} points"
+        formula = Text(f"loss = mean((ŷ − y)²) over {points}", style="dim" if state.error is None else "")
         validation = (
             Text.assemble("val loss ", marks.value("val", num(state.val_loss)), f"  (epoch {state.epoch})")
             if machine.data.n_val
