@@ -40,14 +40,21 @@ def signed(value: object, decimals: int = 8) -> str:
 
 
 class Marks:
-    """Remembers the values a pane showed, so it can mark those that changed."""
+    """Remembers the values a pane showed after the last step or run, to mark those that changed.
+
+    While a run goes on, its frames neither mark nor remember: when it stops, the marks
+    show what the whole run changed, the same however many frames the machine drew.
+    """
 
     def __init__(self) -> None:
         self._previous: dict[str, str] = {}
         self._current: dict[str, str] = {}
+        self.running = False
 
     def value(self, key: str, text: str, style: str = "") -> Text:
-        """`text`, reverse-video when it differs from what this key showed last time."""
+        """`text`, reverse-video when it differs from what this key showed at the last stop."""
+        if self.running:
+            return Text(text, style=style)
         self._current[key] = text
         previous = self._previous.get(key)
         changed = previous is not None and previous != text
@@ -55,7 +62,8 @@ class Marks:
 
     def commit(self) -> None:
         """Call once per redraw: what was shown now is what the next redraw compares with."""
-        self._previous, self._current = self._current, {}
+        if not self.running:
+            self._previous, self._current = self._current, {}
 
     def clear(self) -> None:
         """Forget everything (after a reset: nothing is a change)."""

@@ -27,6 +27,7 @@ class Pane(LinesView):
         """Redraw the lines this view changes."""
         if view.fresh:
             self.marks.clear()
+        self.marks.running = view.running
         text = self.build(view)
         self.marks.commit()
         self.set_lines(text.split("\n", allow_blank=True))

@@ -83,9 +83,35 @@ class SourcePane(LinesView):
             return
         self._drawn = key
         self.set_lines([self._line(line, *key) for line in self._source])
-        rows = [row for row, line in enumerate(self._source) if line.step == state.cursor]
-        # Scroll only when the next step is not all in view (with a line of context above
-        # it): a scroll repaints the whole pane, which costs bytes on a slow link.
-        top, height = round(self.scroll_y), self.scrollable_content_region.height
-        if rows[0] - 1 < top or rows[-1] >= top + height:
-            self.call_after_refresh(self.scroll_to, y=max(0, rows[0] - 1), animate=False)
+        self._follow_cursor()
+
+    def on_resize(self) -> None:
+        self._follow_cursor()
+
+    def _follow_cursor(self) -> None:
+        if self._drawn is None:
+            return
+        top = page_tops(self._source, self.scrollable_content_region.height)[self._drawn[0]]
+        if round(self.scroll_y) != top:
+            self.call_after_refresh(self.scroll_to, y=top, animate=False)
+
+
+def page_tops(source: list[SourceLine], height: int) -> dict[int, int]:
+    """Where the pane scrolls to for each step: steps grouped into pages that fit the pane.
+
+    A scroll repaints the whole pane (bytes on a slow link), so consecutive steps
+    share a page while they fit; and the position depends only on the step and the
+    height, never on how the learner got there.
+    """
+    spans: dict[int, tuple[int, int]] = {}
+    for row, line in enumerate(source):
+        first, _ = spans.get(line.step, (row, row))
+        spans[line.step] = (first, row)
+    tops: dict[int, int] = {}
+    page_top = None
+    for step in sorted(spans):
+        first, last = spans[step]
+        if page_top is None or last >= page_top + height:
+            page_top = max(0, first - 1)  # one line of context above the step
+        tops[step] = page_top
+    return tops
