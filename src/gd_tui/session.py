@@ -28,7 +28,6 @@ from __future__ import annotations
 import json
 import math
 import os
-import stat
 from dataclasses import asdict, dataclass, field, fields
 from pathlib import Path
 from typing import Any
@@ -39,7 +38,7 @@ from gd_tui.engine import Config, ConfigError, Machine, make_dataset
 from gd_tui.engine.breakpoints import Breakpoints
 from gd_tui.engine.config import MAX_LR
 from gd_tui.engine.data import Dataset
-from gd_tui.files import atomic_write_text
+from gd_tui.files import FileProblem, atomic_write_text, read_limited
 
 FORMAT = "gd-tui session"
 VERSION = 1
@@ -248,22 +247,9 @@ def load(path: str | os.PathLike[str]) -> Session:
     """Read and check a session file; raises SessionError with a one-line message."""
     name = os.fspath(path)
     try:
-        info = os.stat(name)
-    except (FileNotFoundError, NotADirectoryError):
-        raise SessionError(f"{name}: no such file") from None
-    except OSError as error:
-        raise SessionError(f"{name}: cannot be read ({error.strerror})") from None
-    if stat.S_ISDIR(info.st_mode):
-        raise SessionError(f"{name}: is a directory; expected a session file (.json)")
-    if not stat.S_ISREG(info.st_mode):
-        raise SessionError(f"{name}: is not a regular file; expected a session file (.json)")
-    try:
-        with open(name, "rb") as file:
-            raw = file.read(MAX_SESSION_BYTES + 1)  # never read more than the limit, whatever stat said
-    except OSError as error:
-        raise SessionError(f"{name}: cannot be read ({error.strerror})") from None
-    if len(raw) > MAX_SESSION_BYTES:
-        raise SessionError(f"{name}: is larger than {MAX_SESSION_BYTES} bytes, too large for a session file")
+        raw = read_limited(name, MAX_SESSION_BYTES, "a session file (.json)")
+    except FileProblem as problem:
+        raise SessionError(f"{name}: {problem}") from None
     try:
         text = raw.decode("utf-8")
     except UnicodeDecodeError:

@@ -14,8 +14,8 @@ from typing import Any
 import pytest
 
 import gd_tui.app
+from gd_tui import files as files_module
 from gd_tui.engine import Config, Machine
-from gd_tui.engine import data as data_module
 from gd_tui.session import Session, capture, last_session_path, save
 
 Cli = Callable[..., Any]
@@ -144,7 +144,7 @@ def files(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> dict[str, str]:
             raise PermissionError(13, "Permission denied")
         return real_open(file, *args, **kwargs)
 
-    monkeypatch.setattr(data_module, "open", refuse_one, raising=False)
+    monkeypatch.setattr(files_module, "open", refuse_one, raising=False)
     paths["good.json"] = str(session_file(tmp_path / "good.json", tmp_path / "good.csv"))
     oversized = tmp_path / "oversized.json"
     oversized.write_text(Path(paths["good.json"]).read_text() + " " * 1_000_001)

@@ -10,6 +10,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
+from gd_tui import files as files_module
 from gd_tui.engine import Config, ConfigError, DataError, Machine, make_dataset
 from gd_tui.engine import data as data_module
 from gd_tui.engine.analysis import reference
@@ -106,7 +107,7 @@ def test_unreadable_file(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Non
     def refuse(*args: object, **kwargs: object) -> None:
         raise PermissionError(13, "Permission denied")
 
-    monkeypatch.setattr(data_module, "open", refuse, raising=False)
+    monkeypatch.setattr(files_module, "open", refuse, raising=False)
     with pytest.raises(DataError, match="permission denied"):
         load_csv(path)
 

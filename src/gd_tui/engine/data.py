@@ -5,14 +5,13 @@ from __future__ import annotations
 import codecs
 import hashlib
 import math
-import os
-import stat
 import warnings
 from dataclasses import dataclass
 
 import numpy as np
 
 from gd_tui.engine.config import MAX_POINTS, Config, ConfigError
+from gd_tui.files import FileProblem, read_limited
 
 MAX_CSV_BYTES = 512 * 1024 * 1024
 # Beyond this the squares of x * 10 (the bad feature), summed over MAX_POINTS rows,
@@ -74,29 +73,9 @@ def split(rng: np.random.RandomState, n_points: int, train_fraction: float) -> t
 def _read_text(path: str) -> tuple[str, str]:
     """The file's text and the SHA-256 of its bytes, or a DataError saying why not."""
     try:
-        info = os.stat(path)
-    except (FileNotFoundError, NotADirectoryError):
-        raise DataError(f"{path}: no such file; expected a CSV file with two numeric columns x, y") from None
-    except PermissionError:
-        raise DataError(f"{path}: permission denied; the file must be readable") from None
-    except OSError as error:
-        raise DataError(f"{path}: cannot be read ({error.strerror})") from None
-    if stat.S_ISDIR(info.st_mode):
-        raise DataError(f"{path}: is a directory; expected a CSV file with two numeric columns x, y")
-    if not stat.S_ISREG(info.st_mode):
-        # A FIFO or a device would block or never end: only regular files are read.
-        raise DataError(f"{path}: is not a regular file; expected a CSV file with two numeric columns x, y")
-    if info.st_size > MAX_CSV_BYTES:
-        raise DataError(f"{path}: is {info.st_size} bytes; at most {MAX_CSV_BYTES} bytes are allowed")
-    try:
-        with open(path, "rb") as file:
-            raw = file.read(MAX_CSV_BYTES + 1)
-    except PermissionError:
-        raise DataError(f"{path}: permission denied; the file must be readable") from None
-    except OSError as error:
-        raise DataError(f"{path}: cannot be read ({error.strerror})") from None
-    if len(raw) > MAX_CSV_BYTES:
-        raise DataError(f"{path}: is larger than the {MAX_CSV_BYTES} bytes allowed")
+        raw = read_limited(path, MAX_CSV_BYTES, "a CSV file with two numeric columns x, y")
+    except FileProblem as problem:
+        raise DataError(f"{path}: {problem}") from None
     # Spreadsheets save "Unicode text" as UTF-16 with a BOM, and "CSV UTF-8" with a UTF-8 BOM.
     encoding = "utf-16" if raw[:2] in (codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE) else "utf-8-sig"
     try:

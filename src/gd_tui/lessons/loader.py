@@ -14,6 +14,7 @@ from typing import Any, NoReturn
 from gd_tui.engine import Config, ConfigError, make_dataset
 from gd_tui.engine.analysis import stability
 from gd_tui.engine.breakpoints import Breakpoints
+from gd_tui.files import FileProblem, read_limited
 from gd_tui.lessons.lesson import Lesson, LessonError
 from gd_tui.lessons.lines import line_of
 
@@ -92,19 +93,13 @@ def load_lesson(name_or_path: str | os.PathLike[str]) -> Lesson:
 
 def _read(path: Path, source: str) -> str:
     try:
-        if path.is_dir():
-            raise LessonError(source, "is a directory, not a lesson file")
-        if path.stat().st_size > MAX_FILE_BYTES:
-            raise LessonError(source, f"is larger than {MAX_FILE_BYTES} bytes; a lesson file is a page of TOML")
-        return path.read_text(encoding="utf-8-sig")
-    except FileNotFoundError:
-        raise LessonError(source, "no such file") from None
-    except PermissionError:
-        raise LessonError(source, "permission denied") from None
+        raw = read_limited(path, MAX_FILE_BYTES, "a lesson file (.toml), a page of TOML")
+    except FileProblem as problem:
+        raise LessonError(source, str(problem)) from None
+    try:
+        return raw.decode("utf-8-sig")
     except UnicodeDecodeError:
         raise LessonError(source, "not a UTF-8 text file") from None
-    except OSError as error:
-        raise LessonError(source, f"cannot be read ({error.strerror})") from None
 
 
 def parse_lesson(text: str, source: str = "<lesson>", base_dir: Path | None = None, name: str = "lesson") -> Lesson:
