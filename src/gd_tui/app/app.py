@@ -134,16 +134,27 @@ class GDApp(App[None]):
     # --- layout -----------------------------------------------------------
 
     def compose(self) -> ComposeResult:
+        # Kept, not queried: show_state runs on every key press and a query walks the DOM.
+        self._table = PredictionsTable(id="predictions")
+        self._next_step = NextStepLine(id="next")
+        self._chart = ChartPane(id="chart")
+        source, loss, gradients, params = (
+            SourcePane(id="source"),
+            LossPane(id="loss"),
+            GradientsPane(id="gradients"),
+            ParamsPane(id="params"),
+        )
+        self._panes = (source, params, loss, gradients, self._table, self._next_step)
         with Horizontal(id="main"):
             with Vertical(id="left"):
-                yield SourcePane(id="source")
-                yield LossPane(id="loss")
-                yield GradientsPane(id="gradients")
+                yield source
+                yield loss
+                yield gradients
             with Vertical(id="right"):
-                yield ParamsPane(id="params")
-                yield PredictionsTable(id="predictions")
-                yield ChartPane(id="chart")
-        yield NextStepLine(id="next")
+                yield params
+                yield self._table
+                yield self._chart
+        yield self._next_step
         yield Static(id="too-small")
         yield Footer()
 
@@ -179,23 +190,16 @@ class GDApp(App[None]):
         """Push the machine's state into every pane; each redraws only what changed."""
         view = self.view
         view.running = self._run_active
-        for pane in (
-            self.query_one(SourcePane),
-            self.query_one(ParamsPane),
-            self.query_one(LossPane),
-            self.query_one(GradientsPane),
-            self.query_one(PredictionsTable),
-            self.query_one(NextStepLine),
-        ):
+        for pane in self._panes:
             pane.show(view)
         if chart:
-            self.query_one(ChartPane).show(view)
+            self._chart.show(view)
         view.fresh = False
 
     def say(self, message: str) -> None:
         """Put a one-line message before the next-step sentence."""
         self.view.message = message
-        self.query_one(NextStepLine).show(self.view)
+        self._next_step.show(self.view)
 
     def _act(self, message: str = "") -> None:
         """After an action: the panes catch up once the queued key presses are handled.
@@ -359,17 +363,17 @@ class GDApp(App[None]):
 
     def action_log_scale(self) -> None:
         self.view.log_scale = not self.view.log_scale
-        self.query_one(ChartPane).show(self.view)
+        self._chart.show(self.view)
 
     def action_next_chart(self) -> None:
-        title = self.query_one(ChartPane).next_tab()
+        title = self._chart.next_tab()
         self.say(f"Chart: {title}.")
 
     def _show_chart(self, tab_id: str) -> None:
-        self.say(f"Chart: {self.query_one(ChartPane).select(tab_id)}.")
+        self.say(f"Chart: {self._chart.select(tab_id)}.")
 
     def action_table_page(self, direction: int) -> None:
-        table = self.query_one(PredictionsTable)
+        table = self._table
         table.scroll_to(y=table.scroll_y + direction * max(1, table.size.height - 2), animate=False)
 
     def action_breakpoints(self) -> None:

@@ -27,11 +27,12 @@ class ChartPane(Container):
     def __init__(self, *, id: str | None = None) -> None:
         super().__init__(id=id)
         self._view: View | None = None
+        self._switcher = ContentSwitcher(initial=TABS[0][0])
+        self._charts = {tab_id: widget(id=tab_id) for tab_id, _title, widget in TABS}
 
     def compose(self) -> ComposeResult:
-        with ContentSwitcher(initial=TABS[0][0]):
-            for tab_id, _title, widget in TABS:
-                yield widget(id=tab_id)
+        with self._switcher:
+            yield from self._charts.values()
 
     def on_mount(self) -> None:
         self.border_title = TABS[0][1]
@@ -39,13 +40,12 @@ class ChartPane(Container):
 
     @property
     def current(self) -> str:
-        return self.query_one(ContentSwitcher).current or TABS[0][0]
+        return self._switcher.current or TABS[0][0]
 
     def show(self, view: View) -> None:
         """Redraw the visible chart; hidden ones catch up when they are shown."""
         self._view = view
-        chart = self.query_one(f"#{self.current}")
-        chart.show(view)  # type: ignore[attr-defined]
+        self._charts[self.current].show(view)
 
     def next_tab(self) -> str:
         """Show the next chart; returns its title."""
@@ -55,7 +55,7 @@ class ChartPane(Container):
 
     def select(self, tab_id: str) -> str:
         """Show the chart with this id; returns its title."""
-        self.query_one(ContentSwitcher).current = tab_id
+        self._switcher.current = tab_id
         if self._view is not None:
             self.show(self._view)
         title = next(title for i, title, _ in TABS if i == tab_id)

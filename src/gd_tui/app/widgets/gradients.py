@@ -32,7 +32,7 @@ class GradientsPane(Pane):
             self._check = (key, numerical_gradients(b, w, state.x_batch, state.y_batch))  # type: ignore[arg-type]
         return self._check[1]
 
-    def build(self, view: View) -> Text:
+    def build(self, view: View) -> list[Text]:
         state = view.machine.state
         marks = self.marks
         check = self._numerical(view)

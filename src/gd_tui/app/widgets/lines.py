@@ -8,9 +8,12 @@ from __future__ import annotations
 
 from rich.style import Style
 from rich.text import Text
-from textual.geometry import Size
+from textual.geometry import Region, Size
 from textual.scroll_view import ScrollView
 from textual.strip import Strip
+from textual.widget import Widget
+
+STRIP_CACHE = 512  # rendered lines kept per view (a source pane has about 38 x 3 looks)
 
 
 class LinesView(ScrollView, can_focus=False):
@@ -25,24 +28,35 @@ class LinesView(ScrollView, can_focus=False):
     def __init__(self, *, id: str | None = None) -> None:
         super().__init__(id=id)
         self._lines: list[Text] = []
-        self._strips: dict[int, tuple[int, Style, Strip]] = {}  # row -> (width, base style, strip)
+        # id(line) -> (line, width, base style, strip): a line that comes back (a source
+        # line on a page shown before) is not rendered again.
+        self._strips: dict[int, tuple[Text, int, Style, Strip]] = {}
+        self._base = Style()
 
     def set_lines(self, lines: list[Text]) -> None:
         """Show these lines; repaint only the rows that differ from what is shown."""
         old = self._lines
-        self._lines = lines
         # Lines are cropped, never scrolled sideways: only the count sizes the view, so a
         # longer number never triggers a relayout.
         size = Size(0, len(lines))
         if size != self.virtual_size or len(old) != len(lines):
-            self._strips.clear()
+            self._lines = lines
             self.virtual_size = size
             self.refresh()
             return
+        kept = []
+        changed = []
         for row, (before, after) in enumerate(zip(old, lines, strict=True)):
-            if before != after:
-                self._strips.pop(row, None)
-                self.refresh_line(row)
+            # Text's == ignores the line's own style (dim until computed, ...): compare it too.
+            if before is after or (before == after and before.style == after.style):
+                kept.append(before)  # the same object keeps its rendered strip
+            else:
+                kept.append(after)
+                changed.append(row)
+        self._lines = kept
+        if changed:  # one call: each refresh clears caches and schedules an update
+            width, top = self.size.width, self.scroll_offset.y
+            self.refresh(*(Region(0, row - top, width, 1) for row in changed))
 
     @property
     def rich_lines(self) -> list[Text]:
@@ -54,17 +68,35 @@ class LinesView(ScrollView, can_focus=False):
         """The plain text of every line, scrolled out of sight or not (for tests and logs)."""
         return "\n".join(line.plain for line in self._lines)
 
+    def render_lines(self, crop: Region) -> list[Strip]:
+        # Once per screen update rather than once a line: Textual derives it from the styles.
+        self._base = self.rich_style
+        return super().render_lines(crop)
+
     def render_line(self, y: int) -> Strip:
         scroll_x, scroll_y = self.scroll_offset
         width = self.scrollable_content_region.width
-        base = self.rich_style
+        base = self._base
         row = scroll_y + y
         if row >= len(self._lines):
             return Strip.blank(width, base)
-        cached = self._strips.get(row)
-        if cached is None or cached[0] != width + scroll_x or cached[1] != base:
-            segments = list(self._lines[row].render(self.app.console))
-            strip = Strip(segments).crop_extend(0, width + scroll_x, None).apply_style(base)
-            cached = (width + scroll_x, base, strip)
-            self._strips[row] = cached
-        return cached[2].crop(scroll_x, scroll_x + width)
+        line = self._lines[row]
+        cached = self._strips.get(id(line))
+        if cached is None or cached[0] is not line or cached[1] != width + scroll_x or cached[2] != base:
+            if len(self._strips) > STRIP_CACHE:
+                self._strips.clear()
+            strip = Strip(list(line.render(self.app.console)))
+            if line.style and not line.spans:  # Text.render applies the line's own style only under spans
+                strip = strip.apply_style(self.app.console.get_style(line.style))
+            strip = strip.crop_extend(0, width + scroll_x, None).apply_style(base)
+            cached = (line, width + scroll_x, base, strip)
+            self._strips[id(line)] = cached
+        return cached[3].crop(scroll_x, scroll_x + width)
+
+
+def set_titles(widget: Widget, title: str | None = None, subtitle: str | None = None) -> None:
+    """Set a border's title and subtitle; Textual repaints the whole widget on every assignment, so only on change."""
+    if title is not None and widget.border_title != title:
+        widget.border_title = title
+    if subtitle is not None and widget.border_subtitle != subtitle:
+        widget.border_subtitle = subtitle

@@ -14,7 +14,7 @@ class LossPane(Pane):
 
     TITLE = "Loss"
 
-    def build(self, view: View) -> Text:
+    def build(self, view: View) -> list[Text]:
         machine = view.machine
         state = machine.state
         marks = self.marks

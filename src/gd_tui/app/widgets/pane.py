@@ -19,8 +19,8 @@ class Pane(LinesView):
         self.border_title = self.TITLE
         self.marks = Marks()
 
-    def build(self, view: View) -> Text:
-        """What to draw for this view, one Text with a line per row."""
+    def build(self, view: View) -> list[Text]:
+        """What to draw for this view, a Text per row."""
         raise NotImplementedError
 
     def show(self, view: View) -> None:
@@ -28,11 +28,11 @@ class Pane(LinesView):
         if view.fresh:
             self.marks.clear()
         self.marks.running = view.running
-        text = self.build(view)
+        rows = self.build(view)
         self.marks.commit()
-        self.set_lines(text.split("\n", allow_blank=True))
+        self.set_lines(rows)
 
 
-def lines(*parts: Text | str) -> Text:
-    """Join pieces of text with newlines."""
-    return Text("\n").join(Text(part) if isinstance(part, str) else part for part in parts)
+def lines(*parts: Text | str) -> list[Text]:
+    """One row per piece of text."""
+    return [Text(part) if isinstance(part, str) else part for part in parts]

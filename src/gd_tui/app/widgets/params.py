@@ -6,6 +6,7 @@ from rich.text import Text
 
 from gd_tui.app.format import num, signed
 from gd_tui.app.view import View
+from gd_tui.app.widgets.lines import set_titles
 from gd_tui.app.widgets.pane import Pane, lines
 
 
@@ -14,7 +15,7 @@ class ParamsPane(Pane):
 
     TITLE = "Parameters"
 
-    def build(self, view: View) -> Text:
+    def build(self, view: View) -> list[Text]:
         machine = view.machine
         state = machine.state
         data = machine.data
@@ -40,7 +41,7 @@ class ParamsPane(Pane):
         stable = Text(f"stable below lr ≈ {stability.critical_lr:.3g}")
         if state.lr >= stability.critical_lr and machine.mode == "batch":
             stable = Text(f"lr {state.lr:g} ≥ stable limit {stability.critical_lr:.3g}!", style="bold")
-        self.border_title = f"Parameters · {view.lesson_title.split(':')[0]}" if view.lesson_title else "Parameters"
+        set_titles(self, f"Parameters · {view.lesson_title.split(':')[0]}" if view.lesson_title else "Parameters")
         per_epoch = machine.updates_per_epoch
         return lines(
             *rows,

@@ -10,6 +10,7 @@ from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
 from gd_tui.app.view import View
+from gd_tui.app.widgets.lines import set_titles
 
 COLUMNS = ("i", "x", "y", "ŷ", "error", "x·error")
 WIDTHS = (4, 8, 8, 8, 8, 9)
@@ -63,7 +64,7 @@ class PredictionsTable(ScrollView, can_focus=False):  # keys belong to the debug
             ]
         self._fresh_column = FILLED_BY.get(state.last_step) if state.last_step is not None else None
         count = len(self._rows)
-        self.border_subtitle = f"batch {state.batch + 1}/{machine.updates_per_epoch} · {count} rows"
+        set_titles(self, subtitle=f"batch {state.batch + 1}/{machine.updates_per_epoch} · {count} rows")
         size = Size(sum(WIDTHS), count + 1)
         if size != self.virtual_size:  # a new size relayouts; most steps keep it
             self.virtual_size = size

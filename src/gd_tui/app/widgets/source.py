@@ -5,6 +5,7 @@ from __future__ import annotations
 import inspect
 from collections.abc import Callable
 from dataclasses import dataclass
+from functools import cache
 from typing import Any
 
 from rich.text import Text
@@ -45,6 +46,33 @@ def source_lines() -> list[SourceLine]:
     return result
 
 
+@cache
+def styled_line(line: SourceLine, is_next: bool, is_last: bool) -> Text:
+    """One source line as drawn; three looks per line, each built once (the pane reuses their strips)."""
+    # Only the lines that do the math light up (a debugger's current line), and the
+    # gutter carries the arrow and the tick: a step repaints a handful of rows.
+    code = line.code.lstrip()
+    is_def = code.startswith("def ")
+    is_math = not is_def and not code.startswith(("#", "return"))
+    marker = " "
+    if is_def and is_next:
+        marker = "▶"
+    elif is_def and is_last:
+        marker = "✓"
+    if is_next and is_math:
+        style = "bold reverse"
+    elif code.startswith("#"):
+        style = "dim"
+    else:
+        style = "bold" if is_def and marker != " " else ""
+    # A styled line is styled from its gutter on (the arrow's line bold, a comment dim);
+    # plain code keeps a plain gutter.
+    gutter_style = ("bold" if marker != " " else "dim") if style else ""
+    text = Text(f"{line.number:>2}{marker}", style=gutter_style, end="")
+    text.append(line.code, style=style)
+    return text
+
+
 class SourcePane(LinesView):
     """The code of the six steps; ▶ marks the step the next key press runs, ✓ the one just run."""
 
@@ -53,27 +81,9 @@ class SourcePane(LinesView):
         self.border_title = "Source  engine/steps.py"
         self._source = source_lines()
         self._drawn: tuple[int, int | None] | None = None
-
-    def _line(self, line: SourceLine, cursor: int, last_step: int | None) -> Text:
-        # Only the lines that do the math light up (a debugger's current line), and the
-        # gutter carries the arrow and the tick: a step repaints a handful of rows.
-        code = line.code.lstrip()
-        is_def = code.startswith("def ")
-        is_math = not is_def and not code.startswith(("#", "return"))
-        marker = " "
-        if is_def and line.step == cursor:
-            marker = "▶"
-        elif is_def and line.step == last_step:
-            marker = "✓"
-        if line.step == cursor and is_math:
-            style = "bold reverse"
-        elif code.startswith("#"):
-            style = "dim"
-        else:
-            style = "bold" if is_def and marker != " " else ""
-        text = Text(f"{line.number:>2}{marker}", style="bold" if marker != " " else "dim", end="")
-        text.append(line.code, style=style)
-        return text
+        self._all: list[Text] = []  # every line; the pane shows a page of them
+        self._listings: dict[tuple[int, int | None], list[Text]] = {}
+        self._tops: tuple[int, dict[int, int]] = (-1, {})  # (height, page_tops at that height)
 
     def show(self, view: View) -> None:
         """Move the arrow when the cursor moved; only the lines of two steps change."""
@@ -82,18 +92,45 @@ class SourcePane(LinesView):
         if key == self._drawn:
             return
         self._drawn = key
-        self.set_lines([self._line(line, *key) for line in self._source])
-        self._follow_cursor()
+        self._all = self._listing(*key)
+        self._show_page()
+
+    def _listing(self, cursor: int, last_step: int | None) -> list[Text]:
+        """Every line as drawn with these marks; a dozen combinations, each built once."""
+        listing = self._listings.get((cursor, last_step))
+        if listing is None:
+            listing = [styled_line(line, line.step == cursor, line.step == last_step) for line in self._source]
+            self._listings[cursor, last_step] = listing
+        return listing
+
+    def _page_tops(self, height: int) -> dict[int, int]:
+        if self._tops[0] != height:
+            self._tops = (height, page_tops(self._source, height))
+        return self._tops[1]
 
     def on_resize(self) -> None:
-        self._follow_cursor()
+        self._show_page()
 
-    def _follow_cursor(self) -> None:
+    def _show_page(self) -> None:
+        """Show the page holding the cursor's step.
+
+        Paged here rather than scrolled: a Textual scroll re-arranges the whole screen
+        (about a millisecond a press); a new page is just lines whose text changed.
+        """
         if self._drawn is None:
             return
-        top = page_tops(self._source, self.scrollable_content_region.height)[self._drawn[0]]
-        if round(self.scroll_y) != top:
-            self.call_after_refresh(self.scroll_to, y=top, animate=False)
+        height = self.scrollable_content_region.height
+        if not height:  # not laid out yet: the first resize pages it
+            self.set_lines(self._all)
+            return
+        # As a scroll would: the last page ends at the last line.
+        top = min(self._page_tops(height)[self._drawn[0]], max(0, len(self._all) - height))
+        self.set_lines(self._all[top : top + height])
+
+    @property
+    def text(self) -> str:
+        """Every line of the source, on this page or not."""
+        return "\n".join(line.plain for line in self._all)
 
 
 def page_tops(source: list[SourceLine], height: int) -> dict[int, int]:
