@@ -8,12 +8,14 @@ from dataclasses import dataclass
 
 import numpy as np
 from plotext._dict import color_codes  # type: ignore[import-untyped]
+from rich.style import Style
 from rich.text import Text
-from textual.app import RenderResult
+from textual.strip import Strip
 from textual_plotext import PlotextPlot
 from textual_plotext.plot import Plot as Figure
 
 from gd_tui.app.view import View
+from gd_tui.app.widgets.plot_strips import figure_strips
 from gd_tui.engine.analysis import Reference
 
 # A chart's key line: (marker as drawn, plotext colour name or None, label).
@@ -39,7 +41,7 @@ class Chart(PlotextPlot):
         self._message: str | None = None
         self._key_parts: list[Text] = []
         self._plots = 0  # how many times the figure was replotted: part of the render cache's key
-        self._built: tuple[tuple[object, ...], Text] | None = None
+        self._built: tuple[tuple[object, ...], list[Strip]] | None = None
 
     def key(self, view: View) -> tuple[object, ...]:
         """Everything this chart's drawing depends on besides the machine and the reference."""
@@ -117,25 +119,41 @@ class Chart(PlotextPlot):
         line.truncate(width)
         return line
 
-    def render(self) -> RenderResult:
+    def render_line(self, y: int) -> Strip:
+        # Line by line from a cache: the compositor asks again whenever a neighbour
+        # repaints, and building the plot is the costly part.
+        strips = self._strips()
+        return strips[y] if y < len(strips) else Strip.blank(self.size.width, self.rich_style)
+
+    def _strips(self) -> list[Strip]:
+        """The chart as drawn, a strip per row; built again when the plot, the size or the theme changes."""
         if self._view is not None and self.small != self._drawn_small:
             self._replot()  # resized across SMALL: what is drawn depends on the room
-        if self._message is not None:
-            return Text(self._message)
         width, height = self.size
-        # The compositor asks again whenever a neighbour repaints; plotext's build is the
-        # costly part, so the built text is kept until the plot, the size or the theme changes.
         built = (self._plots, width, height, self.app.theme)
         if self._built is not None and self._built[0] == built:
             return self._built[1]
-        plot_height = max(1, height - 1)
-        plot = self._plot
-        plot.plotsize(width, plot_height)
-        plot._set_size(width, plot_height)  # as PlotextPlot.render does: resizing needs both
-        plot.theme(self._get_plotext_theme_name(self.app.theme))
-        text = Text("\n").join([self._key_line(width), Text.from_ansi(plot.build())])
-        self._built = (built, text)
-        return text
+        console = self.app.console
+        if self._message is not None:
+            lines = list(Text(self._message).wrap(console, max(1, width)))
+            for line in lines:
+                line.rstrip()  # a wrapped line keeps the space it broke at
+            plot = []
+        else:
+            plot_height = max(1, height - 1)
+            figure = self._plot
+            figure.plotsize(width, plot_height)
+            figure._set_size(width, plot_height)  # as PlotextPlot.render does: resizing needs both
+            figure.theme(self._get_plotext_theme_name(self.app.theme))
+            lines = [self._key_line(width)]
+            plot = figure_strips(figure)
+        base = self.rich_style
+        # plotext colours every cell of the plot itself; the text lines take the widget's colours.
+        pad = Style(bgcolor=base.bgcolor)
+        strips = [Strip(list(line.render(console))).apply_style(base).crop_extend(0, width, pad) for line in lines]
+        strips += [strip.crop_extend(0, width, None) for strip in plot]
+        self._built = (built, strips)
+        return strips
 
 
 def finite(*values: float | None) -> bool:

@@ -16,6 +16,8 @@ COLUMNS = ("i", "x", "y", "ŷ", "error", "x·error")
 WIDTHS = (4, 8, 8, 8, 8, 9)
 HEADER = Style(bold=True, underline=True)
 FRESH = Style(bold=True, reverse=True)
+DIM = Style(dim=True)
+PLAIN = Style()
 FILLED_BY = {1: 3, 2: 4, 3: 5}  # step that was just run -> the column it filled in
 
 
@@ -88,8 +90,8 @@ class PredictionsTable(ScrollView, can_focus=False):  # keys belong to the debug
             return Strip([Segment(text, HEADER)]).crop(scroll_x, scroll_x + width)
         row = scroll_y + y - 1
         if row >= len(self._rows):
-            return Strip.blank(width, Style())  # a None style breaks NO_COLOR's monochrome filter
-        segments = [Segment(f"{self._rows[row]:>{WIDTHS[0]}}", Style(dim=True))]
+            return Strip.blank(width, PLAIN)  # a None style breaks NO_COLOR's monochrome filter
+        segments = [Segment(f"{self._rows[row]:>{WIDTHS[0]}}", DIM)]
         for column, values in enumerate(self._columns[: shown - 1], start=1):
             if values is None:
                 cell = "·".rjust(WIDTHS[column])
@@ -97,5 +99,5 @@ class PredictionsTable(ScrollView, can_focus=False):  # keys belong to the debug
                 cell = _cell(float(self._columns[0][row] * values[row]), WIDTHS[column])  # type: ignore[index]
             else:
                 cell = _cell(float(values[row]), WIDTHS[column])
-            segments.append(Segment(cell, FRESH if column == self._fresh_column else Style()))
+            segments.append(Segment(cell, FRESH if column == self._fresh_column else PLAIN))
         return Strip(segments).crop(scroll_x, scroll_x + width)

@@ -1,0 +1,55 @@
+"""A built plotext figure as Textual strips, read from its character matrix.
+
+plotext's own output is one string of ANSI escape codes, which the terminal
+widget would parse back into styled text: about a millisecond a chart at 80x24,
+paid on every key press that adds a point. The matrix it builds that string from
+already holds each cell's character and colours; this reads them directly.
+"""
+
+from __future__ import annotations
+
+from functools import cache
+
+from plotext._utility import colors_to_ansi  # type: ignore[import-untyped]
+from rich.segment import Segment
+from rich.style import Style
+from rich.text import Text
+from textual.strip import Strip
+from textual_plotext.plot import Plot as Figure
+
+
+@cache
+def _style(foreground: object, style: object, background: object) -> Style:
+    """The style plotext would write for a cell's colours (its own escape codes, decoded once)."""
+    decoded = Text.from_ansi(colors_to_ansi(foreground, style, background) + "x")
+    styles = (span.style for span in decoded.spans)
+    return Style.combine(Style.parse(style) if isinstance(style, str) else style for style in styles)
+
+
+def _key(color: object) -> object:
+    """A hashable stand-in for a plotext colour (RGB colours may come as lists)."""
+    return tuple(color) if isinstance(color, list) else color
+
+
+def figure_strips(figure: Figure) -> list[Strip]:
+    """Build the figure at the size it was given; one strip per row, top row first."""
+    figure._set_sizes()
+    figure._build_matrix()
+    matrix = figure.monitor.matrix
+    strips = []
+    for row in reversed(matrix.Rows):  # plotext counts rows from the bottom
+        markers = matrix.marker[row]
+        foregrounds, styles, backgrounds = matrix.fullground[row], matrix.style[row], matrix.background[row]
+        segments = []
+        run_start = 0
+        run_key = None
+        for col in matrix.Cols:
+            key = (_key(foregrounds[col]), _key(styles[col]), _key(backgrounds[col]))
+            if key != run_key:
+                if run_key is not None:
+                    segments.append(Segment("".join(markers[run_start:col]), _style(*run_key)))
+                run_start, run_key = col, key
+        if run_key is not None:
+            segments.append(Segment("".join(markers[run_start:]), _style(*run_key)))
+        strips.append(Strip(segments))
+    return strips
