@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 from rich.text import Text
-from textual.widgets import Static
 
 from gd_tui.app.view import View
+from gd_tui.app.widgets.lines import LinesView
 from gd_tui.engine import STEP_NAMES
 
 
@@ -56,8 +56,8 @@ def divergence_banner(view: View) -> str | None:
     )
 
 
-class NextStepLine(Static):
-    """The sentence under the panes (it wraps, so a Static); a banner replaces it when the run diverged."""
+class NextStepLine(LinesView):
+    """The sentence under the panes, wrapped to fit; a banner replaces it when the run diverged."""
 
     def __init__(self, *, id: str | None = None) -> None:
         super().__init__(id=id)
@@ -78,11 +78,28 @@ class NextStepLine(Static):
     def show(self, view: View) -> None:
         """Redraw when the sentence changes; its height is fixed by the layout."""
         text = self.build(view)
-        if text != self._drawn:
+        if self._drawn is None or text != self._drawn or text.style != self._drawn.style:
             self._drawn = text
-            self.update(text, layout=False)
+            self._wrap()
+
+    def on_resize(self) -> None:
+        self._wrap()
+
+    def _wrap(self) -> None:
+        if self._drawn is None:
+            return
+        width, height = self.scrollable_content_region.size
+        if not width:  # not laid out yet: the first resize wraps it
+            self.set_lines([self._drawn])
+            return
+        rows = list(self._drawn.wrap(self.app.console, width))
+        for row in rows:
+            row.rstrip()  # a wrapped line keeps the space it broke at
+        # Always as many lines as rows: a count that changed would repaint the whole line.
+        rows += [Text()] * (height - len(rows))
+        self.set_lines(rows[: max(height, 1)])
 
     @property
     def text(self) -> str:
-        """The sentence as shown."""
+        """The sentence as shown, unwrapped."""
         return "" if self._drawn is None else self._drawn.plain
