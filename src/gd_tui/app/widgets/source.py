@@ -134,21 +134,26 @@ class SourcePane(LinesView):
 
 
 def page_tops(source: list[SourceLine], height: int) -> dict[int, int]:
-    """Where the pane scrolls to for each step: steps grouped into pages that fit the pane.
+    """Where the pane's page starts for each step: steps grouped into pages that fit the pane.
 
-    A scroll repaints the whole pane (bytes on a slow link), so consecutive steps
+    A new page repaints the whole pane (bytes on a slow link), so consecutive steps
     share a page while they fit; and the position depends only on the step and the
-    height, never on how the learner got there.
+    height, never on how the learner got there. Pages are packed from step 1, since
+    steps 1 to 5 are the ones a learner cycles through; step 0 runs once and joins
+    the first page only when it fits there too.
     """
     spans: dict[int, tuple[int, int]] = {}
     for row, line in enumerate(source):
         first, _ = spans.get(line.step, (row, row))
         spans[line.step] = (first, row)
-    tops: dict[int, int] = {}
+    tops: dict[int, int] = {0: 0}
     page_top = None
-    for step in sorted(spans):
+    for step in sorted(spans)[1:]:
         first, last = spans[step]
         if page_top is None or last >= page_top + height:
             page_top = max(0, first - 1)  # one line of context above the step
         tops[step] = page_top
+    first_page = [step for step in tops if step and tops[step] == tops[1]]
+    if max(spans[step][1] for step in first_page) < height:
+        tops.update(dict.fromkeys(first_page, 0))
     return tops
