@@ -16,38 +16,43 @@ import signal
 import sys
 import time
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from textual.app import App, ComposeResult
-from textual.widgets import Static
+if TYPE_CHECKING:
+    from textual.app import App
 
 
-class BareApp(App[None]):
-    """The floor for this UI stack: one Static, updated by `n`."""
+def bare_app() -> App[None]:
+    """The floor for this UI stack: one Static, updated by `n`; it imports numpy and plotext as gd-tui must."""
+    import numpy  # noqa: F401 - the reference pays for the same heavy imports as gd-tui
+    import plotext  # noqa: F401
+    from textual.app import App, ComposeResult
+    from textual.widgets import Static
 
-    BINDINGS = [("n", "next", "Step"), ("q", "quit", "Quit")]
+    class BareApp(App[None]):
+        BINDINGS = [("n", "next", "Step"), ("q", "quit", "Quit")]
 
-    def __init__(self) -> None:
-        super().__init__()
-        self.count = 0
+        def __init__(self) -> None:
+            super().__init__()
+            self.count = 0
 
-    def compose(self) -> ComposeResult:
-        yield Static("count 0", id="value")
+        def compose(self) -> ComposeResult:
+            yield Static("count 0", id="value")
 
-    def action_next(self) -> None:
-        self.count += 1
-        self.query_one("#value", Static).update(f"count {self.count}")
+        def action_next(self) -> None:
+            self.count += 1
+            self.query_one("#value", Static).update(f"count {self.count}")
+
+    return BareApp()
 
 
 def build(which: str, n_points: int | None) -> App[None]:
     """The app to benchmark, built the same way whether run in a terminal or under run_test."""
     if which == "bare":
-        import numpy  # noqa: F401 - the reference pays for the same heavy imports as gd-tui
-        import plotext  # noqa: F401
-
-        return BareApp()
-    from gd_tui.app import GDApp
-    from gd_tui.engine import Config
+        return bare_app()
+    # In the order the gd-tui command imports them (gd_tui.cli): the engine, then the UI.
+    from gd_tui.engine import Config  # isort: skip
+    from gd_tui.app import GDApp  # isort: skip
 
     return GDApp(Config() if n_points is None else Config(n_points=n_points))
 

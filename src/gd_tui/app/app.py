@@ -18,7 +18,7 @@ from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.events import Resize
 from textual.screen import Screen
-from textual.widgets import Footer, Static
+from textual.widgets import Static
 
 from gd_tui.app.screens.breakpoints import BreakpointsScreen
 from gd_tui.app.screens.help import HelpScreen, key_label
@@ -27,6 +27,7 @@ from gd_tui.app.screens.prompt import PromptScreen
 from gd_tui.app.view import View
 from gd_tui.app.widgets.chart_pane import TABS, ChartPane
 from gd_tui.app.widgets.gradients import GradientsPane
+from gd_tui.app.widgets.keybar import KeyBar
 from gd_tui.app.widgets.loss import LossPane
 from gd_tui.app.widgets.nextstep import NextStepLine
 from gd_tui.app.widgets.params import ParamsPane
@@ -156,7 +157,7 @@ class GDApp(App[None]):
                 yield self._chart
         yield self._next_step
         yield Static(id="too-small")
-        yield Footer()
+        yield KeyBar()
 
     def on_mount(self) -> None:
         self.show_state()

@@ -9,20 +9,18 @@ from __future__ import annotations
 from rich.style import Style
 from rich.text import Text
 from textual.geometry import Region, Size
-from textual.scroll_view import ScrollView
 from textual.strip import Strip
 from textual.widget import Widget
 
 STRIP_CACHE = 512  # rendered lines kept per view (a source pane has about 38 x 3 looks)
 
 
-class LinesView(ScrollView, can_focus=False):
-    """Rich Text lines behind the Line API, each rendered once and cached as a Strip."""
+class LinesView(Widget, can_focus=False):
+    """Rich Text lines behind the Line API, each rendered once and cached as a Strip.
 
-    DEFAULT_CSS = """
-    LinesView {
-        overflow: hidden hidden;
-    }
+    A plain widget, not a scroll view: lines beyond its height are cut (a pane that
+    needs more pages itself), so a new line count never makes Textual lay the
+    screen out again.
     """
 
     def __init__(self, *, id: str | None = None) -> None:
@@ -32,16 +30,13 @@ class LinesView(ScrollView, can_focus=False):
         # line on a page shown before) is not rendered again.
         self._strips: dict[int, tuple[Text, int, Style, Strip]] = {}
         self._base = Style()
+        self._fitted = Size(0, 0)  # the content size the lines were last fitted to
 
     def set_lines(self, lines: list[Text]) -> None:
         """Show these lines; repaint only the rows that differ from what is shown."""
         old = self._lines
-        # Lines are cropped, never scrolled sideways: only the count sizes the view, so a
-        # longer number never triggers a relayout.
-        size = Size(0, len(lines))
-        if size != self.virtual_size or len(old) != len(lines):
+        if len(old) != len(lines):
             self._lines = lines
-            self.virtual_size = size
             self.refresh()
             return
         kept = []
@@ -55,8 +50,8 @@ class LinesView(ScrollView, can_focus=False):
                 changed.append(row)
         self._lines = kept
         if changed:  # one call: each refresh clears caches and schedules an update
-            width, top = self.size.width, self.scroll_offset.y
-            self.refresh(*(Region(0, row - top, width, 1) for row in changed))
+            width = self.size.width
+            self.refresh(*(Region(0, row, width, 1) for row in changed))
 
     @property
     def rich_lines(self) -> list[Text]:
@@ -65,34 +60,39 @@ class LinesView(ScrollView, can_focus=False):
 
     @property
     def text(self) -> str:
-        """The plain text of every line, scrolled out of sight or not (for tests and logs)."""
+        """The plain text of every line, cut off by the height or not (for tests and logs)."""
         return "\n".join(line.plain for line in self._lines)
+
+    def fit(self, width: int, height: int) -> None:
+        """Lay the lines out again for a new size (wrap, page); sets `_lines`, never refreshes."""
 
     def render_lines(self, crop: Region) -> list[Strip]:
         # Once per screen update rather than once a line: Textual derives it from the styles.
         self._base = self.rich_style
+        # Fitting here, as the frame is drawn, rather than on a Resize event: the first
+        # frame (and the first after a resize) is drawn right, with no second frame.
+        size = self.content_region.size
+        if size != self._fitted:
+            self._fitted = size
+            self.fit(*size)
         return super().render_lines(crop)
 
     def render_line(self, y: int) -> Strip:
-        scroll_x, scroll_y = self.scroll_offset
-        width = self.scrollable_content_region.width
+        width = self.content_region.width
         base = self._base
-        row = scroll_y + y
-        if row >= len(self._lines):
+        if y >= len(self._lines):
             return Strip.blank(width, base)
-        line = self._lines[row]
+        line = self._lines[y]
         cached = self._strips.get(id(line))
-        if cached is None or cached[0] is not line or cached[1] != width + scroll_x or cached[2] != base:
+        if cached is None or cached[0] is not line or cached[1] != width or cached[2] != base:
             if len(self._strips) > STRIP_CACHE:
                 self._strips.clear()
             strip = Strip(list(line.render(self.app.console)))
             if line.style and not line.spans:  # Text.render applies the line's own style only under spans
                 strip = strip.apply_style(self.app.console.get_style(line.style))
-            strip = strip.crop_extend(0, width + scroll_x, None).apply_style(base)
-            cached = (line, width + scroll_x, base, strip)
+            cached = (line, width, base, strip.crop_extend(0, width, None).apply_style(base))
             self._strips[id(line)] = cached
-        return cached[3].crop(scroll_x, scroll_x + width)
-
+        return cached[3]
 
 def set_titles(widget: Widget, title: str | None = None, subtitle: str | None = None) -> None:
     """Set a border's title and subtitle; Textual repaints the whole widget on every assignment, so only on change."""

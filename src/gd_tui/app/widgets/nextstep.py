@@ -80,24 +80,22 @@ class NextStepLine(LinesView):
         text = self.build(view)
         if self._drawn is None or text != self._drawn or text.style != self._drawn.style:
             self._drawn = text
-            self._wrap()
+            self.set_lines(self._wrapped(*self.content_region.size))
 
-    def on_resize(self) -> None:
-        self._wrap()
+    def fit(self, width: int, height: int) -> None:
+        self._lines = self._wrapped(width, height)
 
-    def _wrap(self) -> None:
+    def _wrapped(self, width: int, height: int) -> list[Text]:
         if self._drawn is None:
-            return
-        width, height = self.scrollable_content_region.size
-        if not width:  # not laid out yet: the first resize wraps it
-            self.set_lines([self._drawn])
-            return
+            return []
+        if not width:  # not laid out yet
+            return [self._drawn]
         rows = list(self._drawn.wrap(self.app.console, width))
         for row in rows:
             row.rstrip()  # a wrapped line keeps the space it broke at
         # Always as many lines as rows: a count that changed would repaint the whole line.
         rows += [Text()] * (height - len(rows))
-        self.set_lines(rows[: max(height, 1)])
+        return rows[: max(height, 1)]
 
     @property
     def text(self) -> str:

@@ -93,7 +93,7 @@ class SourcePane(LinesView):
             return
         self._drawn = key
         self._all = self._listing(*key)
-        self._show_page()
+        self.set_lines(self._page(self.content_region.height))
 
     def _listing(self, cursor: int, last_step: int | None) -> list[Text]:
         """Every line as drawn with these marks; a dozen combinations, each built once."""
@@ -108,24 +108,20 @@ class SourcePane(LinesView):
             self._tops = (height, page_tops(self._source, height))
         return self._tops[1]
 
-    def on_resize(self) -> None:
-        self._show_page()
+    def fit(self, width: int, height: int) -> None:
+        self._lines = self._page(height)
 
-    def _show_page(self) -> None:
-        """Show the page holding the cursor's step.
+    def _page(self, height: int) -> list[Text]:
+        """The page holding the cursor's step.
 
         Paged here rather than scrolled: a Textual scroll re-arranges the whole screen
         (about a millisecond a press); a new page is just lines whose text changed.
         """
-        if self._drawn is None:
-            return
-        height = self.scrollable_content_region.height
-        if not height:  # not laid out yet: the first resize pages it
-            self.set_lines(self._all)
-            return
+        if self._drawn is None or not height:  # nothing shown yet, or not laid out yet
+            return self._all
         # As a scroll would: the last page ends at the last line.
         top = min(self._page_tops(height)[self._drawn[0]], max(0, len(self._all) - height))
-        self.set_lines(self._all[top : top + height])
+        return self._all[top : top + height]
 
     @property
     def text(self) -> str:
