@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import gc
 import signal
 import sys
 import time
@@ -20,10 +21,8 @@ from textual.events import Resize
 from textual.screen import Screen
 from textual.widgets import Static
 
-from gd_tui.app.screens.breakpoints import BreakpointsScreen
-from gd_tui.app.screens.help import HelpScreen, key_label
-from gd_tui.app.screens.lesson import LessonScreen
-from gd_tui.app.screens.prompt import PromptScreen
+# The dialogs (gd_tui.app.screens) are imported where they are opened: none is needed
+# for the first screen, and start-up is paid on every launch.
 from gd_tui.app.view import View
 from gd_tui.app.widgets.chart_pane import TABS, ChartPane
 from gd_tui.app.widgets.gradients import GradientsPane
@@ -172,6 +171,9 @@ class GDApp(App[None]):
             return
         if self._show_lesson:
             self.action_lesson()
+        # What exists once the first screen is up (Textual, NumPy, the panes) lives as long
+        # as the app: kept out of the collector's sweeps, every key press collects less.
+        self.call_after_refresh(gc.freeze)
 
     @on(Resize)
     def _check_size(self, event: Resize) -> None:
@@ -383,6 +385,8 @@ class GDApp(App[None]):
                 self.view.breakpoints = breakpoints
                 self._act("Breakpoints set.")
 
+        from gd_tui.app.screens.breakpoints import BreakpointsScreen
+
         self.push_screen(BreakpointsScreen(self.view.breakpoints), apply)
 
     def action_lesson(self) -> None:
@@ -390,6 +394,8 @@ class GDApp(App[None]):
         if view.lesson_note is None:
             self.say("No lesson is loaded: ctrl+p and type 'lesson' to pick one.")
             return
+        from gd_tui.app.screens.lesson import LessonScreen
+
         self.push_screen(LessonScreen(view.lesson_title or "Lesson", view.lesson_note))
 
     def _use_machine(self, machine: Machine, message: str) -> None:
@@ -436,15 +442,21 @@ class GDApp(App[None]):
             if text is not None:
                 self._act(f"Saved to {text}: gd-tui --resume {text} comes back here.")
 
+        from gd_tui.app.screens.prompt import PromptScreen
+
         self._stop()
         self.push_screen(PromptScreen("Save the session to", "gd-tui-session.json", check), saved)
 
     def action_help(self) -> None:
+        from gd_tui.app.screens.help import HelpScreen
+
         self.push_screen(HelpScreen(self.BINDINGS))
 
     # --- the command palette --------------------------------------------------
 
     def get_system_commands(self, screen: Screen[object]) -> Iterable[SystemCommand]:
+        from gd_tui.app.screens.help import key_label
+
         yield from super().get_system_commands(screen)
         for binding in self.BINDINGS:
             if isinstance(binding, Binding) and binding.action not in ("quit",):
@@ -481,6 +493,8 @@ class GDApp(App[None]):
             except ValueError as error:
                 return str(error)
             return None
+
+        from gd_tui.app.screens.prompt import PromptScreen
 
         self.push_screen(PromptScreen(title, str(value), check))
 
