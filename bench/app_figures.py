@@ -46,14 +46,14 @@ async def _chart_times(long_updates: int, repeats: int, size: tuple[int, int]) -
                 chart = app.query_one(LossChart)
             times: dict[str, list[float]] = {"short": [], "long": []}
             # Strictly alternating machines changes the chart's key every time, so every show()
-            # replots and every render() builds afresh (charts keep a built plot until it changes).
+            # replots and every rows() builds afresh (charts keep a built plot until it changes).
             for repeat in range(repeats + 1):
                 for name, machine in (("short", short), ("long", long)):
                     view.machine = machine
                     gc.collect()
                     start = time.process_time()
                     chart.show(view)
-                    chart.render()  # plotext builds the picture here
+                    chart.rows()  # plotext builds the picture here
                     elapsed = time.process_time() - start
                     if repeat:  # the first round warms plotext up
                         times[name].append(elapsed)
@@ -82,7 +82,7 @@ def chart_figure(quick: bool) -> Figure:
         subject=f"{worst}: {ms(long_median)} after {long_updates:,} updates",
         reference=f"{worst}: {ms(short_median)} after 10 updates",
         notes=(
-            f"the worst chart; every chart: {each}. show + render (plotext's build) at {width}x{height} cells "
+            f"the worst chart; every chart: {each}. show + rows (plotext builds the picture) at {width}x{height} cells "
             f"in an 80x24 app, CPU time, {repeats} interleaved runs; book data, batch mode (every history long)"
         ),
         details={title: {**entry, "ratio": ratios[title]} for title, entry in found.items()},

@@ -122,10 +122,15 @@ class Chart(PlotextPlot):
     def render_line(self, y: int) -> Strip:
         # Line by line from a cache: the compositor asks again whenever a neighbour
         # repaints, and building the plot is the costly part.
-        strips = self._strips()
+        strips = self.rows()
         return strips[y] if y < len(strips) else Strip.blank(self.size.width, self.rich_style)
 
-    def _strips(self) -> list[Strip]:
+    @property
+    def text(self) -> str:
+        """The chart as drawn, plain text (for tests)."""
+        return "\n".join(strip.text for strip in self.rows())
+
+    def rows(self) -> list[Strip]:
         """The chart as drawn, a strip per row; built again when the plot, the size or the theme changes."""
         if self._view is not None and self.small != self._drawn_small:
             self._replot()  # resized across SMALL: what is drawn depends on the room

@@ -35,8 +35,9 @@ class LossChart(Chart):
         if not len(history.update_loss):
             self.say("The loss history starts with the first update (step 4).")
             return
-        # Braille packs two dots per cell across: more points than that draw nothing more.
-        limit = min(MAX_POINTS, max(20, 2 * self.size.width))
+        # A point per cell: plotext joins the points with lines, so more would only cost
+        # (a braille cell's two dots across tell little more about a long run's trend).
+        limit = min(MAX_POINTS, max(20, self.size.width))
         update_x, update_loss = downsample(history.update_loss.values, limit)
         # Validation loss is measured at epoch ends: place it at that epoch's last update.
         val_x, val_loss = downsample(history.val_loss.values, limit)

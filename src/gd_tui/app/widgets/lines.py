@@ -30,7 +30,7 @@ class LinesView(Widget, can_focus=False):
         # line on a page shown before) is not rendered again.
         self._strips: dict[int, tuple[Text, int, Style, Strip]] = {}
         self._base = Style()
-        self._fitted = Size(0, 0)  # the content size the lines were last fitted to
+        self._fitted: tuple[Size, Style] | None = None  # the content size and base style last fitted to
 
     def set_lines(self, lines: list[Text]) -> None:
         """Show these lines; repaint only the rows that differ from what is shown."""
@@ -70,10 +70,11 @@ class LinesView(Widget, can_focus=False):
         # Once per screen update rather than once a line: Textual derives it from the styles.
         self._base = self.rich_style
         # Fitting here, as the frame is drawn, rather than on a Resize event: the first
-        # frame (and the first after a resize) is drawn right, with no second frame.
+        # frame (and the first after a resize) is drawn right, with no second frame. A
+        # new theme (a new base style) fits again too: lines may carry the theme's colours.
         size = self.content_region.size
-        if size != self._fitted:
-            self._fitted = size
+        if (size, self._base) != self._fitted:
+            self._fitted = (size, self._base)
             self.fit(*size)
         return super().render_lines(crop)
 
