@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from textual.app import ComposeResult
-from textual.containers import Container
 from textual.widgets import ContentSwitcher
 
 from gd_tui.app.view import View
@@ -21,41 +20,35 @@ TABS = (
 )
 
 
-class ChartPane(Container):
-    """Holds every chart; only the visible one redraws."""
+class ChartPane(ContentSwitcher):
+    """Holds every chart and shows one; only the visible one redraws."""
 
     def __init__(self, *, id: str | None = None) -> None:
-        super().__init__(id=id)
+        super().__init__(id=id, initial=TABS[0][0])
         self._view: View | None = None
-        self._switcher = ContentSwitcher(initial=TABS[0][0])
         self._charts = {tab_id: widget(id=tab_id) for tab_id, _title, widget in TABS}
 
     def compose(self) -> ComposeResult:
-        with self._switcher:
-            yield from self._charts.values()
+        yield from self._charts.values()
 
     def on_mount(self) -> None:
         self.border_title = TABS[0][1]
         self.border_subtitle = "t: next chart"
 
-    @property
-    def current(self) -> str:
-        return self._switcher.current or TABS[0][0]
-
     def show(self, view: View) -> None:
         """Redraw the visible chart; hidden ones catch up when they are shown."""
         self._view = view
-        self._charts[self.current].show(view)
+        self._charts[self.current or TABS[0][0]].show(view)
 
     def next_tab(self) -> str:
         """Show the next chart; returns its title."""
         ids = [tab_id for tab_id, _, _ in TABS]
-        following = ids[(ids.index(self.current) + 1) % len(ids)]
+        following = ids[(ids.index(self.current or TABS[0][0]) + 1) % len(ids)]
         return self.select(following)
 
     def select(self, tab_id: str) -> str:
         """Show the chart with this id; returns its title."""
-        self._switcher.current = tab_id
+        self.current = tab_id
         if self._view is not None:
             self.show(self._view)
         title = next(title for i, title, _ in TABS if i == tab_id)
