@@ -171,9 +171,17 @@ class GDApp(App[None]):
             return
         if self._show_lesson:
             self.action_lesson()
-        # What exists once the first screen is up (Textual, NumPy, the panes) lives as long
-        # as the app: kept out of the collector's sweeps, every key press collects less.
-        self.call_after_refresh(gc.freeze)
+        self.call_after_refresh(gc.enable)  # see on_load
+
+    # Building the first screen allocates a great many objects that all live as long as
+    # the app: a full garbage collection among them (about 20 ms, in the middle of
+    # start-up) would find nothing to free, so the collector waits for the first screen.
+
+    def on_load(self) -> None:
+        gc.disable()
+
+    def on_unmount(self) -> None:
+        gc.enable()  # an app that stops before its first screen leaves the collector on
 
     @on(Resize)
     def _check_size(self, event: Resize) -> None:
