@@ -57,7 +57,7 @@ class GDApp(App[None]):
     ENABLE_COMMAND_PALETTE = True
     VERTICAL_BREAKPOINTS = [(0, "-short"), (32, "-tall")]
 
-    # The one list of keys: the footer, the help screen and the palette are built from it.
+    # The one list of keys: the key bar, the help screen and the palette are built from it.
     BINDINGS = [
         Binding("n,space,right", "next", "Step", tooltip="Execute exactly one step"),
         Binding("p,left", "back", "Back", tooltip="Undo exactly one step"),
