@@ -410,13 +410,18 @@ async def test_charts_replot_only_when_what_they_draw_changed() -> None:
             await pilot.pause()
 
 
+async def surface_after_an_epoch(app: GDApp, pilot: Any) -> SurfaceChart:
+    """Step 0, one epoch, then the loss surface tab; the chart as shown."""
+    await pilot.press("n", "e", "t", "t")
+    await app.workers.wait_for_complete()
+    await pilot.pause()
+    return app.query_one(SurfaceChart)
+
+
 async def test_tabs_follow_a_new_machine() -> None:
     app = GDApp()
     async with app.run_test(size=(120, 40)) as pilot:
-        await pilot.press("n", "e", "t", "t")
-        await app.workers.wait_for_complete()
-        await pilot.pause()
-        chart = app.query_one(SurfaceChart)
+        chart = await surface_after_an_epoch(app, pilot)
         first = chart._levels
         app.load_lesson(load_lesson("scaled"))
         await pilot.pause()
@@ -435,10 +440,7 @@ def test_window_is_square() -> None:
 async def test_resizing_past_the_small_size_redraws_with_a_frame() -> None:
     app = GDApp()
     async with app.run_test(size=(80, 24)) as pilot:
-        await pilot.press("n", "e", "t", "t")
-        await app.workers.wait_for_complete()
-        await pilot.pause()
-        chart = app.query_one(SurfaceChart)
+        chart = await surface_after_an_epoch(app, pilot)
         assert chart.small and "┌" not in chart.text
         await pilot.resize_terminal(120, 40)
         await pilot.pause()

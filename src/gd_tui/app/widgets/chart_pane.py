@@ -35,15 +35,20 @@ class ChartPane(ContentSwitcher):
         self.border_title = TABS[0][1]
         self.border_subtitle = "t: next chart"
 
+    @property
+    def shown(self) -> str:
+        """The id of the chart on show."""
+        return self.current or TABS[0][0]
+
     def show(self, view: View) -> None:
         """Redraw the visible chart; hidden ones catch up when they are shown."""
         self._view = view
-        self._charts[self.current or TABS[0][0]].show(view)
+        self._charts[self.shown].show(view)
 
     def next_tab(self) -> str:
         """Show the next chart; returns its title."""
         ids = [tab_id for tab_id, _, _ in TABS]
-        following = ids[(ids.index(self.current or TABS[0][0]) + 1) % len(ids)]
+        following = ids[(ids.index(self.shown) + 1) % len(ids)]
         return self.select(following)
 
     def select(self, tab_id: str) -> str:
