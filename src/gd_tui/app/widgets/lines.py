@@ -95,6 +95,7 @@ class LinesView(Widget, can_focus=False):
             self._strips[id(line)] = cached
         return cached[3]
 
+
 def set_titles(widget: Widget, title: str | None = None, subtitle: str | None = None) -> None:
     """Set a border's title and subtitle; Textual repaints the whole widget on every assignment, so only on change."""
     if title is not None and widget.border_title != title:
