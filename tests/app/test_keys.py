@@ -456,17 +456,17 @@ async def test_page_keys_scroll_the_predictions_table(screen: Callable[[Any], st
         await pilot.press("n", "n")
         await pilot.pause()
         table = app.query_one(PredictionsTable)
-        assert table.scroll_y == 0
+        assert table.top == 0
         await pilot.press("pagedown")
         await pilot.pause()
-        down = table.scroll_y
+        down = table.top
         assert down > 0
         rows = app.machine.batch_rows()
         first_visible = int(rows[int(down)])
         assert any(line.lstrip().startswith(f"{first_visible} ") for line in _right_column(screen(app)))
         await pilot.press("pageup")
         await pilot.pause()
-        assert table.scroll_y == 0
+        assert table.top == 0
 
 
 def _right_column(text: str) -> list[str]:

@@ -188,7 +188,7 @@ class KeysAndResizes(RuleBasedStateMachine):
     def the_screen_drew(self) -> None:
         app = self.app
         main, *dialogs = app.screen_stack
-        assert type(main).__name__ == "Screen" and main.query("#params")
+        assert not isinstance(main, DIALOGS) and main.query("#params")
         assert all(isinstance(dialog, DIALOGS) for dialog in dialogs), dialogs
         assert tuple(app.size) == self.size
         svg = app.export_screenshot()

@@ -16,7 +16,6 @@ from typing import TypeVar
 from textual import on
 from textual.app import App, ComposeResult, SystemCommand
 from textual.binding import Binding
-from textual.containers import Horizontal, Vertical
 from textual.events import Resize
 from textual.screen import Screen
 from textual.widgets import Static
@@ -25,6 +24,7 @@ from textual.widgets import Static
 # for the first screen, and start-up is paid on every launch.
 from gd_tui.app.view import View
 from gd_tui.app.widgets.chart_pane import TABS, ChartPane
+from gd_tui.app.widgets.frame import CachedScreen, Column, Row
 from gd_tui.app.widgets.gradients import GradientsPane
 from gd_tui.app.widgets.keybar import KeyBar
 from gd_tui.app.widgets.loss import LossPane
@@ -145,18 +145,21 @@ class GDApp(App[None]):
             ParamsPane(id="params"),
         )
         self._panes = (source, params, loss, gradients, self._table, self._next_step)
-        with Horizontal(id="main"):
-            with Vertical(id="left"):
+        with Row(id="main"):
+            with Column(id="left"):
                 yield source
                 yield loss
                 yield gradients
-            with Vertical(id="right"):
+            with Column(id="right"):
                 yield params
                 yield self._table
                 yield self._chart
         yield self._next_step
         yield Static(id="too-small")
         yield KeyBar()
+
+    def get_default_screen(self) -> Screen[None]:
+        return CachedScreen(id="_default")
 
     def on_mount(self) -> None:
         self.show_state()
@@ -171,14 +174,22 @@ class GDApp(App[None]):
             return
         if self._show_lesson:
             self.action_lesson()
-        self.call_after_refresh(gc.enable)  # see on_load
+        self.call_after_refresh(self._collector_on)  # see on_load
 
     # Building the first screen allocates a great many objects that all live as long as
     # the app: a full garbage collection among them (about 20 ms, in the middle of
     # start-up) would find nothing to free, so the collector waits for the first screen.
+    # In a terminal it then leaves them out of its sweeps for good: each key press
+    # collects less. A headless app (a test) shares its process with hundreds more,
+    # whose garbage a freeze would keep.
 
     def on_load(self) -> None:
         gc.disable()
+
+    def _collector_on(self) -> None:
+        if not self.is_headless:
+            gc.freeze()
+        gc.enable()
 
     def on_unmount(self) -> None:
         gc.enable()  # an app that stops before its first screen leaves the collector on
@@ -384,8 +395,7 @@ class GDApp(App[None]):
         self.say(f"Chart: {self._chart.select(tab_id)}.")
 
     def action_table_page(self, direction: int) -> None:
-        table = self._table
-        table.scroll_to(y=table.scroll_y + direction * max(1, table.size.height - 2), animate=False)
+        self._table.page(direction)
 
     def action_breakpoints(self) -> None:
         def apply(breakpoints: Breakpoints | None) -> None:

@@ -15,6 +15,7 @@ from textual_plotext import PlotextPlot
 from textual_plotext.plot import Plot as Figure
 
 from gd_tui.app.view import View
+from gd_tui.app.widgets.frame import FrameCache
 from gd_tui.app.widgets.plot_strips import figure_strips
 from gd_tui.engine.analysis import Reference
 
@@ -24,7 +25,7 @@ KeyItem = tuple[str, str | None, str]
 SMALL = 12  # plot heights below this get the compact axes (80x24 gives the chart 6 rows)
 
 
-class Chart(PlotextPlot):
+class Chart(PlotextPlot, FrameCache):
     """A plotext chart that replots only when what it draws changed, with a one-line key or a message."""
 
     DEFAULT_CSS = """

@@ -8,6 +8,7 @@ from textual.widgets import ContentSwitcher
 from gd_tui.app.view import View
 from gd_tui.app.widgets.charts import LossChart
 from gd_tui.app.widgets.fit_chart import FitChart
+from gd_tui.app.widgets.frame import FrameCache
 from gd_tui.app.widgets.sections_chart import SectionsChart
 from gd_tui.app.widgets.surface_chart import SurfaceChart
 
@@ -20,7 +21,7 @@ TABS = (
 )
 
 
-class ChartPane(ContentSwitcher):
+class ChartPane(ContentSwitcher, FrameCache):
     """Holds every chart and shows one; only the visible one redraws."""
 
     def __init__(self, *, id: str | None = None) -> None:

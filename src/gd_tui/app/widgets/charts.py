@@ -22,23 +22,44 @@ def downsample(values: np.ndarray, limit: int = MAX_POINTS) -> tuple[np.ndarray,
     return idx + 1, values[idx]
 
 
+def complete_updates(view: View) -> int:
+    """The updates whose points are all known: after step 4 of an epoch's last update, its
+    validation loss comes at step 5, so that update joins the chart then, with it.
+
+    Drawn once per update rather than at step 4 and again at step 5: a replot is most of
+    what a key press costs.
+    """
+    machine = view.machine
+    state = machine.state
+    updates = len(machine.history.update_loss)
+    if state.last_step == 4 and state.x_batch is not None:
+        updates -= state.start + len(state.x_batch) >= machine.data.n_train  # val loss pending
+    return updates
+
+
 class LossChart(Chart):
     """Training loss per update and validation loss per epoch."""
 
     def key(self, view: View) -> tuple[object, ...]:
         history = view.machine.history
-        return (len(history.update_loss), len(history.val_loss), view.log_scale)
+        # Whether any update ran: before the first point, the message says when it comes.
+        return (complete_updates(view), len(history.val_loss), bool(len(history.update_loss)), view.log_scale)
 
     def draw(self, view: View) -> None:
         machine = view.machine
         history = machine.history
-        if not len(history.update_loss):
-            self.say("The loss history starts with the first update (step 4).")
+        updates = complete_updates(view)
+        if not updates:
+            self.say(
+                "The first point comes at step 5, with the validation loss."
+                if len(history.update_loss)
+                else "The loss history starts with the first update."
+            )
             return
         # A point per cell: plotext joins the points with lines, so more would only cost
         # (a braille cell's two dots across tell little more about a long run's trend).
         limit = min(MAX_POINTS, max(20, self.size.width))
-        update_x, update_loss = downsample(history.update_loss.values, limit)
+        update_x, update_loss = downsample(history.update_loss.values[:updates], limit)
         # Validation loss is measured at epoch ends: place it at that epoch's last update.
         val_x, val_loss = downsample(history.val_loss.values, limit)
         val_x = val_x * machine.updates_per_epoch

@@ -12,10 +12,12 @@ from textual.geometry import Region, Size
 from textual.strip import Strip
 from textual.widget import Widget
 
+from gd_tui.app.widgets.frame import FrameCache
+
 STRIP_CACHE = 512  # rendered lines kept per view (a source pane has about 38 x 3 looks)
 
 
-class LinesView(Widget, can_focus=False):
+class LinesView(FrameCache, can_focus=False):
     """Rich Text lines behind the Line API, each rendered once and cached as a Strip.
 
     A plain widget, not a scroll view: lines beyond its height are cut (a pane that
@@ -29,7 +31,7 @@ class LinesView(Widget, can_focus=False):
         # id(line) -> (line, width, base style, strip): a line that comes back (a source
         # line on a page shown before) is not rendered again.
         self._strips: dict[int, tuple[Text, int, Style, Strip]] = {}
-        self._base = Style()
+        self._base: Style | None = None  # the widget's own style, until its styles change
         self._fitted: tuple[Size, Style] | None = None  # the content size and base style last fitted to
 
     def set_lines(self, lines: list[Text]) -> None:
@@ -66,9 +68,15 @@ class LinesView(Widget, can_focus=False):
     def fit(self, width: int, height: int) -> None:
         """Lay the lines out again for a new size (wrap, page); sets `_lines`, never refreshes."""
 
-    def render_lines(self, crop: Region) -> list[Strip]:
-        # Once per screen update rather than once a line: Textual derives it from the styles.
-        self._base = self.rich_style
+    def notify_style_update(self) -> None:
+        self._base = None
+        super().notify_style_update()
+
+    def new_frame(self) -> None:
+        # Textual works the style out from every ancestor's CSS: once per style update
+        # rather than once a frame or a line.
+        if self._base is None:
+            self._base = self.rich_style
         # Fitting here, as the frame is drawn, rather than on a Resize event: the first
         # frame (and the first after a resize) is drawn right, with no second frame. A
         # new theme (a new base style) fits again too: lines may carry the theme's colours.
@@ -76,11 +84,10 @@ class LinesView(Widget, can_focus=False):
         if (size, self._base) != self._fitted:
             self._fitted = (size, self._base)
             self.fit(*size)
-        return super().render_lines(crop)
 
     def render_line(self, y: int) -> Strip:
         width = self.content_region.width
-        base = self._base
+        base = self._base if self._base is not None else self.rich_style
         if y >= len(self._lines):
             return Strip.blank(width, base)
         line = self._lines[y]

@@ -8,6 +8,8 @@ from gd_tui.app.view import View
 from gd_tui.app.widgets.lines import LinesView
 from gd_tui.engine import STEP_NAMES
 
+ROW_CACHE = 64  # wrapped sentences kept (messages with numbers in them come and go)
+
 
 def next_sentence(view: View) -> str:
     """One plain sentence about the step under the cursor, in the lesson's spirit."""
@@ -62,6 +64,9 @@ class NextStepLine(LinesView):
     def __init__(self, *, id: str | None = None) -> None:
         super().__init__(id=id)
         self._drawn: Text | None = None
+        # (sentence, its styles, width, height) -> rows: five sentences come round again
+        # and again as a learner steps, and wrapping is the costly part of showing one.
+        self._rows: dict[tuple[object, ...], list[Text]] = {}
 
     def build(self, view: View) -> Text:
         banner = divergence_banner(view)
@@ -86,16 +91,24 @@ class NextStepLine(LinesView):
         self._lines = self._wrapped(width, height)
 
     def _wrapped(self, width: int, height: int) -> list[Text]:
-        if self._drawn is None:
+        text = self._drawn
+        if text is None:
             return []
         if not width:  # not laid out yet
-            return [self._drawn]
-        rows = list(self._drawn.wrap(self.app.console, width))
-        for row in rows:
-            row.rstrip()  # a wrapped line keeps the space it broke at
-        # Always as many lines as rows: a count that changed would repaint the whole line.
-        rows += [Text()] * (height - len(rows))
-        return rows[: max(height, 1)]
+            return [text]
+        key = (text.plain, text.style, *text.spans, width, height)
+        rows = self._rows.get(key)
+        if rows is None:
+            rows = list(text.wrap(self.app.console, width))
+            for row in rows:
+                row.rstrip()  # a wrapped line keeps the space it broke at
+            # Always as many lines as rows: a count that changed would repaint the whole line.
+            rows += [Text()] * (height - len(rows))
+            rows = rows[: max(height, 1)]
+            if len(self._rows) >= ROW_CACHE:
+                self._rows.clear()
+            self._rows[key] = rows
+        return rows
 
     @property
     def text(self) -> str:

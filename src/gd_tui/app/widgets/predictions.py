@@ -1,23 +1,19 @@
-"""Predictions: the current batch as a table, drawn line by line so any N costs the same."""
+"""Predictions: the current batch as a table, built for the rows on screen only, so any N costs the same."""
 
 from __future__ import annotations
 
 import numpy as np
-from rich.segment import Segment
 from rich.style import Style
-from textual.geometry import Size
-from textual.scroll_view import ScrollView
-from textual.strip import Strip
+from rich.text import Text
 
 from gd_tui.app.view import View
-from gd_tui.app.widgets.lines import set_titles
+from gd_tui.app.widgets.lines import LinesView, set_titles
 
 COLUMNS = ("i", "x", "y", "ŷ", "error", "x·error")
 WIDTHS = (4, 8, 8, 8, 8, 9)
 HEADER = Style(bold=True, underline=True)
 FRESH = Style(bold=True, reverse=True)
 DIM = Style(dim=True)
-PLAIN = Style()
 FILLED_BY = {1: 3, 2: 4, 3: 5}  # step that was just run -> the column it filled in
 
 
@@ -29,19 +25,34 @@ def _cell(value: float, width: int) -> str:
     return "#" * (width - 1)
 
 
-class PredictionsTable(ScrollView, can_focus=False):  # keys belong to the debugger; PgUp/PgDn scroll it
-    """One row per point of the batch: index, x, y, ŷ, error, x·error (blank until computed)."""
+def visible_columns(width: int) -> int:
+    """How many columns fit: at 80 columns the last one (x·error) gives way."""
+    total = 0
+    for count, column_width in enumerate(WIDTHS):
+        total += column_width
+        if total > width:
+            return max(count, 2)
+    return len(WIDTHS)
+
+
+class PredictionsTable(LinesView):
+    """One row per point of the batch: index, x, y, ŷ, error, x·error (blank until computed).
+
+    Paged by PgUp/PgDn rather than scrolled: a page is just rows whose text changed
+    (a Textual scroll view repaints itself whole, and its scroll bar too, on every step).
+    """
 
     def __init__(self, *, id: str | None = None) -> None:
         super().__init__(id=id)
         self.border_title = "Predictions"
+        self.top = 0  # the batch row at the top of the page
         self._rows: np.ndarray = np.empty(0, dtype=int)
         self._columns: list[np.ndarray | None] = []
         self._fresh_column: int | None = None
         self._key: tuple[int, int] | None = None
 
     def show(self, view: View) -> None:
-        """Point the table at the current batch's arrays; only the visible lines get drawn."""
+        """Point the table at the current batch's arrays and draw the rows on the page."""
         machine = view.machine
         state = machine.state
         key = (state.t, id(machine))
@@ -65,39 +76,39 @@ class PredictionsTable(ScrollView, can_focus=False):  # keys belong to the debug
                 error if state.b_grad is not None and state.last_step in (3, 4) else None,
             ]
         self._fresh_column = FILLED_BY.get(state.last_step) if state.last_step is not None else None
+        set_titles(self, subtitle=f"batch {state.batch + 1}/{machine.updates_per_epoch} · {len(self._rows)} rows")
+        self._draw()
+
+    def page(self, direction: int) -> None:
+        """A page down (1) or up (-1), keeping one row of the last page in sight."""
+        self.top += direction * max(1, self.content_region.height - 2)
+        self._draw()
+
+    def _draw(self) -> None:
+        self.set_lines(self._page(*self.content_region.size))
+
+    def fit(self, width: int, height: int) -> None:
+        self._lines = self._page(width, height)
+
+    def _page(self, width: int, height: int) -> list[Text]:
         count = len(self._rows)
-        set_titles(self, subtitle=f"batch {state.batch + 1}/{machine.updates_per_epoch} · {count} rows")
-        size = Size(sum(WIDTHS), count + 1)
-        if size != self.virtual_size:  # a new size relayouts; most steps keep it
-            self.virtual_size = size
-        self.refresh()
+        shown = max(0, height - 1)  # under the header
+        # As a scroll would: the last page ends at the last row.
+        self.top = max(0, min(self.top, count - shown))
+        last = min(count, self.top + shown)
+        columns = visible_columns(width)
+        header = Text("".join(name.rjust(w) for name, w in zip(COLUMNS[:columns], WIDTHS, strict=False)), HEADER)
+        return [header, *(self._row(row, columns) for row in range(self.top, last))]
 
-    def _visible_columns(self, width: int) -> int:
-        """How many columns fit: at 80 columns the last one (x·error) gives way."""
-        total = 0
-        for count, column_width in enumerate(WIDTHS):
-            total += column_width
-            if total > width:
-                return max(count, 2)
-        return len(WIDTHS)
-
-    def render_line(self, y: int) -> Strip:
-        scroll_x, scroll_y = self.scroll_offset
-        width = self.scrollable_content_region.width
-        shown = self._visible_columns(width)
-        if y == 0:
-            text = "".join(name.rjust(w) for name, w in zip(COLUMNS[:shown], WIDTHS, strict=False))
-            return Strip([Segment(text, HEADER)]).crop(scroll_x, scroll_x + width)
-        row = scroll_y + y - 1
-        if row >= len(self._rows):
-            return Strip.blank(width, PLAIN)  # a None style breaks NO_COLOR's monochrome filter
-        segments = [Segment(f"{self._rows[row]:>{WIDTHS[0]}}", DIM)]
-        for column, values in enumerate(self._columns[: shown - 1], start=1):
+    def _row(self, row: int, columns: int) -> Text:
+        line = Text()
+        line.append(f"{self._rows[row]:>{WIDTHS[0]}}", DIM)
+        for column, values in enumerate(self._columns[: columns - 1], start=1):
             if values is None:
                 cell = "·".rjust(WIDTHS[column])
             elif column == 5:
                 cell = _cell(float(self._columns[0][row] * values[row]), WIDTHS[column])  # type: ignore[index]
             else:
                 cell = _cell(float(values[row]), WIDTHS[column])
-            segments.append(Segment(cell, FRESH if column == self._fresh_column else PLAIN))
-        return Strip(segments).crop(scroll_x, scroll_x + width)
+            line.append(cell, FRESH if column == self._fresh_column else None)
+        return line

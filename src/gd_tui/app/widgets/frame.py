@@ -1,0 +1,69 @@
+"""Widgets that hand the compositor their last frame again when nothing about them changed.
+
+On every screen update Textual asks each widget overlapping the changed area for
+all its lines, and a widget answers through its styles: its colours are worked out
+again from its ancestors' CSS (tens of microseconds) even when no line is dirty.
+A step changes rows in nearly every pane, so that area is the whole screen, and a
+key press paid this for each of a dozen widgets that had not changed at all.
+
+A widget can only look different after a refresh (its lines, its size, its
+titles), a style update (CSS, classes, pseudo-classes) or a new theme, so the
+last frame stays good until one of them.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from textual.containers import Horizontal, Vertical
+from textual.geometry import Region
+from textual.screen import Screen
+from textual.strip import Strip
+from textual.widget import Widget
+
+if TYPE_CHECKING:
+    from typing import Self
+
+
+class FrameCache(Widget):
+    """Mix in after the Widget class it serves (Textual finds CSS through a class's first base):
+    `render_lines` returns the last frame while it is still good."""
+
+    _frame: tuple[Region, str, list[Strip]] | None = None
+
+    def refresh(self, *regions: Region, repaint: bool = True, layout: bool = False, recompose: bool = False) -> Self:
+        self._frame = None
+        return super().refresh(*regions, repaint=repaint, layout=layout, recompose=recompose)
+
+    def notify_style_update(self) -> None:
+        self._frame = None
+        super().notify_style_update()
+
+    def render_lines(self, crop: Region) -> list[Strip]:
+        # The crop covers a resize (Textual marks a new size dirty without a refresh).
+        theme = self.app.theme
+        frame = self._frame
+        if frame is not None and frame[0] == crop and frame[1] == theme:
+            return frame[2]
+        self.new_frame()
+        strips = super().render_lines(crop)
+        self._frame = (crop, theme, strips)
+        return strips
+
+    def new_frame(self) -> None:
+        """Called before a frame is drawn anew, not when the last one is handed back."""
+
+
+class CachedScreen(Screen[None], FrameCache):
+    """The main screen: its background is drawn once."""
+
+
+class Row(Horizontal, FrameCache):
+    """A Horizontal whose background is drawn once."""
+
+
+class Column(Vertical, FrameCache):
+    """A Vertical whose background is drawn once."""
+
+
+__all__ = ["CachedScreen", "Column", "FrameCache", "Row"]
