@@ -6,6 +6,7 @@ a step that changes one number repaints that number's line and nothing else.
 
 from __future__ import annotations
 
+from rich.segment import Segment
 from rich.style import Style
 from rich.text import Text
 from textual.geometry import Region, Size
@@ -32,6 +33,7 @@ class LinesView(FrameCache, can_focus=False):
         # line on a page shown before) is not rendered again.
         self._strips: dict[int, tuple[Text, int, Style, Strip]] = {}
         self._base: Style | None = None  # the widget's own style, until its styles change
+        self._width = 0  # the content width of the frame being drawn
         self._fitted: tuple[Size, Style] | None = None  # the content size and base style last fitted to
 
     def set_lines(self, lines: list[Text]) -> None:
@@ -81,13 +83,15 @@ class LinesView(FrameCache, can_focus=False):
         # frame (and the first after a resize) is drawn right, with no second frame. A
         # new theme (a new base style) fits again too: lines may carry the theme's colours.
         size = self.content_region.size
+        self._width = size.width
         if (size, self._base) != self._fitted:
             self._fitted = (size, self._base)
             self.fit(*size)
 
     def render_line(self, y: int) -> Strip:
-        width = self.content_region.width
-        base = self._base if self._base is not None else self.rich_style
+        # Only ever called while a frame is drawn, after new_frame.
+        width = self._width
+        base = self._base or Style()
         if y >= len(self._lines):
             return Strip.blank(width, base)
         line = self._lines[y]
@@ -95,12 +99,21 @@ class LinesView(FrameCache, can_focus=False):
         if cached is None or cached[0] is not line or cached[1] != width or cached[2] != base:
             if len(self._strips) > STRIP_CACHE:
                 self._strips.clear()
-            strip = Strip(list(line.render(self.app.console)))
-            if line.style and not line.spans:  # Text.render applies the line's own style only under spans
-                strip = strip.apply_style(self.app.console.get_style(line.style))
-            cached = (line, width, base, strip.crop_extend(0, width, None).apply_style(base))
+            cached = (line, width, base, self._strip(line, width, base))
             self._strips[id(line)] = cached
         return cached[3]
+
+    def _strip(self, line: Text, width: int, base: Style) -> Strip:
+        """The line as `width` cells on the widget's own style: one Strip built, not one per step."""
+        console = self.app.console
+        segments = list(line.render(console))
+        if line.style and not line.spans:  # Text.render applies the line's own style only under spans
+            segments = list(Segment.apply_style(segments, console.get_style(line.style)))
+        length = line.cell_len
+        if length < width:
+            segments.append(Segment(" " * (width - length)))
+        strip = Strip(Segment.apply_style(segments, base), max(length, width))
+        return strip.crop(0, width) if length > width else strip
 
 
 def set_titles(widget: Widget, title: str | None = None, subtitle: str | None = None) -> None:
