@@ -47,6 +47,7 @@ class PredictionsTable(LinesView):
         self.border_title = "Predictions"
         self.top = 0  # the batch row at the top of the page
         self._rows: np.ndarray = np.empty(0, dtype=int)
+        self._batch: np.ndarray | None = None  # the batch the row numbers belong to
         self._columns: list[np.ndarray | None] = []
         self._fresh_column: int | None = None
         self._key: tuple[int, int] | None = None
@@ -60,6 +61,7 @@ class PredictionsTable(LinesView):
             return
         self._key = key
         if state.x_batch is None:
+            self._batch = None
             self._rows = np.empty(0, dtype=int)
             self._columns = []
         else:
@@ -67,7 +69,11 @@ class PredictionsTable(LinesView):
             yhat = None if state.yhat is None else state.yhat[:, 0]
             error = None if state.error is None else state.error[:, 0]
             # x·error is only ever needed for the rows on screen: keep the factors.
-            self._rows = machine.batch_rows()
+            if state.x_batch is not self._batch:
+                # Numbered once per batch, not per key press: a full batch is the same
+                # array every update, and numbering a million rows takes a millisecond.
+                self._batch = state.x_batch
+                self._rows = machine.batch_rows()
             self._columns = [
                 x,
                 y,
