@@ -69,13 +69,23 @@ class Chart(PlotextPlot, FrameCache):
         self._replot()
         self.refresh()
 
+    # plotext keeps a figure's settings (frame, axes, ticks, labels) when its data is
+    # cleared. A chart whose `draw` sets every setting it uses, for any view, replots
+    # on the same figure: a new one deep-copies all of plotext's defaults, which cost
+    # more than the loss history's whole plot at 80x24.
+    DRAW_SETS_EVERYTHING = False
+
     def _replot(self) -> None:
         assert self._view is not None
         self._message = None
         self._key_parts = []
         self._plots += 1
-        self.plt.clear_figure()
-        self._drawn_small = self.small
+        small = self.small
+        if self.DRAW_SETS_EVERYTHING and small == self._drawn_small:
+            self.plt.clear_data()
+        else:  # the room changed: the compact axes and the full ones set different things
+            self.plt.clear_figure()
+        self._drawn_small = small
         self.draw(self._view)
 
     def say(self, message: str) -> None:

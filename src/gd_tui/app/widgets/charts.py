@@ -40,6 +40,8 @@ def complete_updates(view: View) -> int:
 class LossChart(Chart):
     """Training loss per update and validation loss per epoch."""
 
+    DRAW_SETS_EVERYTHING = True  # axes() and the series, every time
+
     def key(self, view: View) -> tuple[object, ...]:
         history = view.machine.history
         # Whether any update ran: before the first point, the message says when it comes.
