@@ -13,17 +13,20 @@ from textual.geometry import Region, Size
 from textual.strip import Strip
 from textual.widget import Widget
 
-from gd_tui.app.widgets.frame import FrameCache
-
 STRIP_CACHE = 512  # rendered lines kept per view (a source pane has about 38 x 3 looks)
+FRAME_CACHE = 64  # whole frames kept per view (a source pane shows about a dozen)
 
 
-class LinesView(FrameCache, can_focus=False):
+class LinesView(Widget, can_focus=False):
     """Rich Text lines behind the Line API, each rendered once and cached as a Strip.
 
     A plain widget, not a scroll view: lines beyond its height are cut (a pane that
     needs more pages itself), so a new line count never makes Textual lay the
     screen out again.
+
+    Whole frames are kept too, by what they show (see frame.py for why a frame is
+    worth keeping): when the same lines come back (a page of source shown before, a
+    sentence said before), Textual's styling of each line is not done again either.
     """
 
     def __init__(self, *, id: str | None = None) -> None:
@@ -35,6 +38,8 @@ class LinesView(FrameCache, can_focus=False):
         self._base: Style | None = None  # the widget's own style, until its styles change
         self._width = 0  # the content width of the frame being drawn
         self._fitted: tuple[Size, Style] | None = None  # the content size and base style last fitted to
+        # (crop, theme, base style, titles, id of each line) -> (the lines, the frame)
+        self._frames: dict[tuple[object, ...], tuple[list[Text], list[Strip]]] = {}
 
     def set_lines(self, lines: list[Text]) -> None:
         """Show these lines; repaint only the rows that differ from what is shown."""
@@ -72,9 +77,26 @@ class LinesView(FrameCache, can_focus=False):
 
     def notify_style_update(self) -> None:
         self._base = None
+        self._frames.clear()
         super().notify_style_update()
 
-    def new_frame(self) -> None:
+    def render_lines(self, crop: Region) -> list[Strip]:
+        self._fit()
+        lines = self._lines
+        key = (crop, self.app.theme, self._base, self.border_title, self.border_subtitle, *map(id, lines))
+        frame = self._frames.get(key)
+        # The lines themselves are kept with the frame: an id is only unique while its object lives.
+        if frame is not None and all(kept is line for kept, line in zip(frame[0], lines, strict=True)):
+            return frame[1]
+        # Textual's own styling, which re-renders just the rows refreshed since it last ran
+        # (rows refreshed while kept frames were shown included).
+        strips = super().render_lines(crop)
+        if len(self._frames) >= FRAME_CACHE:
+            self._frames.clear()
+        self._frames[key] = (list(lines), strips)
+        return strips
+
+    def _fit(self) -> None:
         # Textual works the style out from every ancestor's CSS: once per style update
         # rather than once a frame or a line.
         if self._base is None:
@@ -89,7 +111,7 @@ class LinesView(FrameCache, can_focus=False):
             self.fit(*size)
 
     def render_line(self, y: int) -> Strip:
-        # Only ever called while a frame is drawn, after new_frame.
+        # Only ever called while a frame is drawn, after _fit.
         width = self._width
         base = self._base or Style()
         if y >= len(self._lines):
