@@ -45,13 +45,9 @@ class FrameCache(Widget):
         frame = self._frame
         if frame is not None and frame[0] == crop and frame[1] == theme:
             return frame[2]
-        self.new_frame()
         strips = super().render_lines(crop)
         self._frame = (crop, theme, strips)
         return strips
-
-    def new_frame(self) -> None:
-        """Called before a frame is drawn anew, not when the last one is handed back."""
 
 
 class CachedScreen(Screen[None], FrameCache):

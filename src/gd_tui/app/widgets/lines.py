@@ -35,6 +35,7 @@ class LinesView(Widget, can_focus=False):
         # id(line) -> (line, width, base style, strip): a line that comes back (a source
         # line on a page shown before) is not rendered again.
         self._strips: dict[int, tuple[Text, int, Style, Strip]] = {}
+        self._known: dict[tuple[object, ...], Text] = {}  # (text, style, spans) -> the line shown with them
         self._base: Style | None = None  # the widget's own style, until its styles change
         self._width = 0  # the content width of the frame being drawn
         self._fitted: tuple[Size, Style] | None = None  # the content size and base style last fitted to
@@ -43,6 +44,7 @@ class LinesView(Widget, can_focus=False):
 
     def set_lines(self, lines: list[Text]) -> None:
         """Show these lines; repaint only the rows that differ from what is shown."""
+        lines = [self._known_line(line) for line in lines]
         old = self._lines
         if len(old) != len(lines):
             self._lines = lines
@@ -61,6 +63,21 @@ class LinesView(Widget, can_focus=False):
         if changed:  # one call: each refresh clears caches and schedules an update
             width = self.size.width
             self.refresh(*(Region(0, row, width, 1) for row in changed))
+
+    def _known_line(self, line: Text) -> Text:
+        """The line shown before with the same text and styles, if any, else this one.
+
+        Panes build new Text objects on every step, but much of what they show comes
+        back (a table row before its column is filled, a formula, a dimmed number): the
+        same object brings its strip and, when a whole frame comes back, the frame.
+        """
+        key = (line.plain, line.style, *line.spans)
+        known = self._known.get(key)
+        if known is None:
+            if len(self._known) >= STRIP_CACHE:
+                self._known.clear()
+            self._known[key] = known = line
+        return known
 
     @property
     def rich_lines(self) -> list[Text]:
