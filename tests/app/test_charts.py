@@ -319,9 +319,9 @@ async def show_every_tab(app: GDApp, pilot: Any) -> dict[str, str]:
         chart = app.query_one(f"#{tab_id}")
         assert chart.display and chart.size.width > 0
         pane = app.query_one("#chart")
-        assert pane.border_title == title
         lines = app.screen._compositor.render_strips()
         region = pane.region
+        assert lines[region.y].text[region.x : region.right].startswith(f"─{title}  t: next chart─")
         texts[tab_id] = "\n".join(strip.text[region.x : region.right] for strip in lines[region.y : region.bottom])
     await pilot.press("t")  # back to the loss history
     return texts

@@ -9,8 +9,11 @@ from gd_tui.app.view import View
 from gd_tui.app.widgets.charts import LossChart
 from gd_tui.app.widgets.fit_chart import FitChart
 from gd_tui.app.widgets.frame import FrameCache
+from gd_tui.app.widgets.lines import set_titles
 from gd_tui.app.widgets.sections_chart import SectionsChart
 from gd_tui.app.widgets.surface_chart import SurfaceChart
+
+NOTE = "t: next chart"  # after the chart's title
 
 # (id, title, widget class): the order `t` cycles in.
 TABS = (
@@ -33,8 +36,7 @@ class ChartPane(ContentSwitcher, FrameCache):
         yield from self._charts.values()
 
     def on_mount(self) -> None:
-        self.border_title = TABS[0][1]
-        self.border_subtitle = "t: next chart"
+        set_titles(self, TABS[0][1], NOTE)
 
     @property
     def shown(self) -> str:
@@ -58,5 +60,5 @@ class ChartPane(ContentSwitcher, FrameCache):
         if self._view is not None:
             self.show(self._view)
         title = next(title for i, title, _ in TABS if i == tab_id)
-        self.border_title = title
+        set_titles(self, title, NOTE)
         return title

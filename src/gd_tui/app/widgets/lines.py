@@ -10,6 +10,7 @@ from rich.segment import Segment
 from rich.style import Style
 from rich.text import Text
 from textual.geometry import Region, Size
+from textual.markup import escape
 from textual.strip import Strip
 from textual.widget import Widget
 
@@ -155,9 +156,13 @@ class LinesView(Widget, can_focus=False):
         return strip.crop(0, width) if length > width else strip
 
 
-def set_titles(widget: Widget, title: str | None = None, subtitle: str | None = None) -> None:
-    """Set a border's title and subtitle; Textual repaints the whole widget on every assignment, so only on change."""
-    if title is not None and widget.border_title != title:
-        widget.border_title = title
-    if subtitle is not None and widget.border_subtitle != subtitle:
-        widget.border_subtitle = subtitle
+def set_titles(widget: Widget, title: str, note: str = "") -> None:
+    """Set a pane's border title, with a muted note after it; only on change.
+
+    The note goes in the top border because the panes have no bottom one, where
+    Textual draws a subtitle. Textual repaints the whole widget on every assignment,
+    even of the same title.
+    """
+    text = escape(title) + (f"  [not bold dim]{escape(note)}[/]" if note else "")
+    if widget.border_title != text:
+        widget.border_title = text
