@@ -82,7 +82,10 @@ class PredictionsTable(LinesView):
                 error if state.b_grad is not None and state.last_step in (3, 4) else None,
             ]
         self._fresh_column = FILLED_BY.get(state.last_step) if state.last_step is not None else None
-        set_titles(self, "Predictions", f"batch {state.batch + 1}/{machine.updates_per_epoch} · {len(self._rows)} rows")
+        count = len(self._rows)  # none before step 0
+        set_titles(
+            self, "Predictions", f"batch {state.batch + 1}/{machine.updates_per_epoch} · {count} rows" if count else ""
+        )
         self._draw()
 
     def page(self, direction: int) -> None:
