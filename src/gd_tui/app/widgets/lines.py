@@ -6,6 +6,8 @@ a step that changes one number repaints that number's line and nothing else.
 
 from __future__ import annotations
 
+from weakref import WeakKeyDictionary
+
 from rich.segment import Segment
 from rich.style import Style
 from rich.text import Text
@@ -164,5 +166,10 @@ def set_titles(widget: Widget, title: str, note: str = "") -> None:
     even of the same title.
     """
     text = escape(title) + (f"  [not bold dim]{escape(note)}[/]" if note else "")
-    if widget.border_title != text:
+    # Compared with what was set here: Textual hands the title back with its markup rewritten.
+    if _titles.get(widget) != text:
+        _titles[widget] = text
         widget.border_title = text
+
+
+_titles: WeakKeyDictionary[Widget, str] = WeakKeyDictionary()  # the last title set_titles gave each widget
