@@ -12,6 +12,7 @@ from collections.abc import Callable
 from typing import Any
 
 from gd_tui.app import GDApp
+from gd_tui.app.widgets.lines import LinesView
 from gd_tui.session import Session
 
 SIZE = (80, 24)
@@ -34,3 +35,25 @@ async def test_stepping_draws_what_a_fresh_app_draws(screen: Callable[[Any], str
         async with fresh.run_test(size=SIZE) as pilot:
             await pilot.pause()
             assert screen(fresh).splitlines()[:PANE_ROWS] == shown, f"press {number + 1} ({key})"
+
+
+async def test_stepping_repaints_rows_not_whole_panes(monkeypatch: Any) -> None:
+    """Over SSH a whole pane repainted on every press costs bytes: a step repaints the rows that changed."""
+    whole: list[str] = []
+    refresh = LinesView.refresh
+
+    def counted(self: LinesView, *regions: Any, **kwargs: Any) -> Any:
+        if not regions:
+            whole.append(type(self).__name__)
+        return refresh(self, *regions, **kwargs)
+
+    app = GDApp()
+    async with app.run_test(size=SIZE) as pilot:
+        for _ in range(7):  # step 0 and a first update: the tables and titles get their batch
+            await pilot.press("n")
+        await pilot.pause()
+        monkeypatch.setattr(LinesView, "refresh", counted)
+        for _ in range(10):  # two more updates, every step twice
+            await pilot.press("n")
+            await pilot.pause()
+    assert whole == []
