@@ -82,7 +82,6 @@ class SourcePane(LinesView):
         self._source = source_lines()
         self._drawn: tuple[int, int | None] | None = None
         self._all: list[Text] = []  # every line; the pane shows a page of them
-        self._listings: dict[tuple[int, int | None], list[Text]] = {}
         self._tops: tuple[int, dict[int, int]] = (-1, {})  # (height, page_tops at that height)
 
     def show(self, view: View) -> None:
@@ -92,16 +91,10 @@ class SourcePane(LinesView):
         if key == self._drawn:
             return
         self._drawn = key
-        self._all = self._listing(*key)
+        cursor, last_step = key
+        # styled_line hands back the same Text for the same look: its strip comes back with it.
+        self._all = [styled_line(line, line.step == cursor, line.step == last_step) for line in self._source]
         self.set_lines(self._page(self.content_region.height))
-
-    def _listing(self, cursor: int, last_step: int | None) -> list[Text]:
-        """Every line as drawn with these marks; a dozen combinations, each built once."""
-        listing = self._listings.get((cursor, last_step))
-        if listing is None:
-            listing = [styled_line(line, line.step == cursor, line.step == last_step) for line in self._source]
-            self._listings[cursor, last_step] = listing
-        return listing
 
     def _page_tops(self, height: int) -> dict[int, int]:
         if self._tops[0] != height:
