@@ -93,6 +93,9 @@ class Machine:
         self._order: tuple[int, np.ndarray] | None = None
         self._n_train = self.data.n_train  # the data never changes under a Machine
         self._n_val = self.data.n_val
+        # Bumped by every mutation (advance, back, reset, a setting change, goto): what a
+        # screen shows is a function of (state, version), so a cache keyed on it is never stale.
+        self.version = 0
         self.reset()
 
     # --- public surface -------------------------------------------------
@@ -109,6 +112,7 @@ class Machine:
         self._recent: deque[tuple[int, tuple[object, ...]]] = deque(maxlen=RECENT)
         self._sparse: list[tuple[int, tuple[object, ...]]] = []
         self._checkpoint()
+        self.version += 1
         return self.state
 
     @property
@@ -132,6 +136,7 @@ class Machine:
         """Execute exactly one step (the one under the cursor)."""
         with np.errstate(all="ignore"):
             self._advance()
+        self.version += 1
         return self.state
 
     def back(self) -> State:
@@ -142,6 +147,7 @@ class Machine:
         # Settings changed at this position carry over: the learner chose them now.
         self._settings = [(min(s, t - 1), k, v) for s, k, v in self._settings]
         self._goto(t - 1)
+        self.version += 1
         return self.state
 
     def run_until(self, predicate: Predicate, max_steps: int = 10**8) -> str:
@@ -152,6 +158,7 @@ class Machine:
         state = self.state
         was_diverged = state.diverged
         run_step = self._steps
+        self.version += 1  # once per run, before it: a run stopped by an exception has mutated too
         checkpoint = self._maybe_checkpoint
         # _advance, inlined: this loop is where long runs spend their time.
         with np.errstate(all="ignore"):
@@ -173,6 +180,7 @@ class Machine:
         replace(self.config, lr=lr)  # validates, raising ConfigError
         self._settings.append((self.state.t, "lr", float(lr)))
         self._apply_setting("lr", float(lr))
+        self.version += 1
 
     def set_batch_size(self, batch_size: int) -> None:
         """Use this batch size from the next batch on (recorded, so back() still works)."""
@@ -184,6 +192,7 @@ class Machine:
             )
         self._settings.append((self.state.t, "batch_size", batch_size))
         self._apply_setting("batch_size", batch_size)
+        self.version += 1
 
     def goto(self, t: int) -> State:
         """Move to the position after `t` steps, replaying or advancing as needed."""
@@ -196,6 +205,7 @@ class Machine:
             with np.errstate(all="ignore"):
                 while self.state.t < t:
                     self._advance()
+        self.version += 1
         return self.state
 
     @property
