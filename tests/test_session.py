@@ -15,6 +15,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from gd_tui import session as sessions
+from gd_tui.csvfile import machine as new_machine
 from gd_tui.engine import Config, Machine, State
 from gd_tui.engine.breakpoints import Breakpoints
 from gd_tui.session import Session, SessionError, capture, load, loads, restore, save
@@ -151,7 +152,7 @@ def test_csv_session_resumes_from_another_directory(tmp_path: Path, monkeypatch:
     rows = "".join(f"{i / 10!r},{1 + 2 * i / 10 + (-1) ** i * 0.05!r}\n" for i in range(30))
     (tmp_path / "work" / "data.csv").write_text("x,y\n" + rows)
     monkeypatch.chdir(tmp_path / "work")
-    machine = Machine(Config(data="data.csv", batch_size=4))
+    machine = new_machine(Config(data="data.csv", batch_size=4))
     machine.goto(333)
     session = capture(machine)
     assert session.config.data == str(tmp_path / "work" / "data.csv")  # stored absolute
@@ -166,7 +167,7 @@ def test_csv_session_resumes_from_another_directory(tmp_path: Path, monkeypatch:
 def test_changed_data_file_is_refused(tmp_path: Path) -> None:
     data = tmp_path / "data.csv"
     data.write_text("x,y\n" + "".join(f"{i},{2 * i}\n" for i in range(10)))
-    machine = Machine(Config(data=str(data)))
+    machine = new_machine(Config(data=str(data)))
     machine.goto(20)
     path = save(capture(machine), tmp_path / "s.json")
     data.write_text("x,y\n" + "".join(f"{i},{3 * i}\n" for i in range(10)))
@@ -177,7 +178,7 @@ def test_changed_data_file_is_refused(tmp_path: Path) -> None:
 def test_missing_data_file_is_refused(tmp_path: Path) -> None:
     data = tmp_path / "data.csv"
     data.write_text("x,y\n" + "".join(f"{i},{2 * i}\n" for i in range(10)))
-    path = save(capture(Machine(Config(data=str(data)))), tmp_path / "s.json")
+    path = save(capture(new_machine(Config(data=str(data)))), tmp_path / "s.json")
     data.unlink()
     with pytest.raises(SessionError, match=r"the session's data: .*no such file"):
         sessions.check(load(path))
@@ -234,7 +235,9 @@ def test_save_to_a_directory_or_a_missing_directory(tmp_path: Path) -> None:
 def test_state_dir_follows_xdg(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("XDG_STATE_HOME", str(tmp_path / "state"))
     assert sessions.state_dir() == tmp_path / "state" / "gd-tui"
-    assert sessions.last_session_path() == tmp_path / "state" / "gd-tui" / "autosave.json"
+    assert sessions.last_session_path() is None  # nothing saved yet
+    name = sessions.autosave_path(when=0, pid=4242).name
+    assert name.startswith("autosave-") and name.endswith("-4242.json")
     monkeypatch.setenv("HOME", str(tmp_path / "home"))
     for unset in ("", "relative/path"):  # the XDG spec: ignore empty and relative values
         monkeypatch.setenv("XDG_STATE_HOME", unset)
@@ -360,7 +363,8 @@ def test_good_document_loads() -> None:
     assert session.t == 150 and session.settings == ((100, "lr", 0.2),)
 
 
-def test_oversized_file_is_refused_without_reading_it_all(tmp_path: Path) -> None:
+def test_oversized_file_is_refused_without_reading_it_all(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(sessions, "MAX_SESSION_BYTES", 1_000_000)  # the real limit is 64 MB: too big to write here
     path = tmp_path / "big.json"
     path.write_text(GOOD_TEXT + " " * 1_000_001, encoding="utf-8")
     with pytest.raises(SessionError, match="larger than 1000000 bytes"):
@@ -420,7 +424,12 @@ def test_integer_floats_in_config_give_the_same_numbers() -> None:
     assert_same(machine, restore(session))
 
 
-def test_too_many_settings_to_save_is_refused(tmp_path: Path) -> None:
-    session = replace(capture(Machine()), settings=tuple((0, "lr", 0.1) for _ in range(40_000)))
-    with pytest.raises(SessionError, match="larger than 1000000 bytes"):
+def test_too_many_settings_to_save_is_refused(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(sessions, "MAX_SETTINGS", 1000)
+    session = replace(capture(Machine()), settings=tuple((t, "lr", 0.1) for t in range(1001)))
+    with pytest.raises(SessionError) as caught:
         save(session, tmp_path / "s.json")
+    assert str(caught.value) == (
+        "the session holds 1001 setting changes, more than the 1000 a session file takes; reset to start a shorter one"
+    )
+    assert not list(tmp_path.iterdir())

@@ -25,28 +25,33 @@ survive JSON) to prove it.
 
 from __future__ import annotations
 
+import contextlib
 import json
 import math
 import os
+import stat
+import time
 from dataclasses import asdict, dataclass, field, fields
 from pathlib import Path
 from typing import Any
 
 import numpy as np
 
-from gd_tui.engine import Config, ConfigError, Machine, make_dataset
+from gd_tui.csvfile import dataset
+from gd_tui.engine import Config, ConfigError, Machine
 from gd_tui.engine.breakpoints import Breakpoints
-from gd_tui.engine.config import MAX_LR
 from gd_tui.engine.data import Dataset
-from gd_tui.files import FileProblem, atomic_write_text, read_limited
+from gd_tui.engine.limits import LIMITS, MAX_EPOCHS, MAX_LR, MAX_POINTS, MAX_SETTINGS, MAX_T
+from gd_tui.files import FileProblem, atomic_write_text, read_limited, sweep_temporary
+from gd_tui.text import one_line
 
 FORMAT = "gd-tui session"
 VERSION = 1
-MAX_SESSION_BYTES = 1_000_000
-# A replay runs about 300,000 steps a second; a longer position is a broken file.
-MAX_T = 10**9
+# A setting change takes about 30 bytes (one per line), so MAX_SETTINGS of them fit.
+MAX_SESSION_BYTES = 64_000_000
 SETTINGS = ("lr", "batch_size")
-AUTOSAVE_NAME = "autosave.json"
+AUTOSAVE_GLOB = "autosave*.json"  # autosave-20261130-051200-4242.json, and the older autosave.json
+KEEP_AUTOSAVES = 20
 _TOP_KEYS = ("format", "version", "lesson", "config", "breakpoints", "position", "data_sha256", "check")
 _FLOAT_OPTIONS = frozenset({"true_b", "true_w", "noise", "train_fraction", "lr", "init_b", "init_w"})
 _CONFIG_FIELDS = tuple(f.name for f in fields(Config))
@@ -95,19 +100,68 @@ def state_dir() -> Path:
     return root / "gd-tui"
 
 
-def last_session_path() -> Path:
-    """The file the app saves to when the connection drops, and `--resume` reads by default."""
-    return state_dir() / AUTOSAVE_NAME
+def autosave_path(when: float | None = None, pid: int | None = None) -> Path:
+    """A session's own autosave file: the time and the process in its name, so none overwrites another."""
+    stamp = time.strftime("%Y%m%d-%H%M%S", time.localtime(time.time() if when is None else when))
+    return state_dir() / f"autosave-{stamp}-{os.getpid() if pid is None else pid}.json"
+
+
+def autosaves() -> list[Path]:
+    """Every autosave in the state directory, newest first."""
+    found: list[tuple[int, str, Path]] = []
+    try:
+        for path in state_dir().glob(AUTOSAVE_GLOB):
+            with contextlib.suppress(OSError):
+                info = path.stat()
+                if stat.S_ISREG(info.st_mode):
+                    found.append((info.st_mtime_ns, path.name, path))
+    except OSError:
+        return []
+    return [path for _, _, path in sorted(found, reverse=True)]
+
+
+def last_session_path() -> Path | None:
+    """The newest autosave, which `--resume` with no file reads; None when there is none."""
+    found = autosaves()
+    return found[0] if found else None
 
 
 def autosave(session: Session) -> Path:
-    """Save to last_session_path(), creating the state directory (private to the user)."""
+    """Save to a new autosave file of its own, creating the state directory (private to the user)."""
     directory = state_dir()
     try:
         directory.mkdir(mode=0o700, parents=True, exist_ok=True)
     except OSError as error:
         raise SessionError(f"{directory}: cannot create the state directory ({error.strerror})") from None
-    return save(session, last_session_path(), mode=0o600)
+    path = autosave_path()
+    while path.exists():  # the same process, twice in one second
+        path = path.with_name(path.stem + "-1.json")
+    return save(session, path)
+
+
+def prune_autosaves(keep: int = KEEP_AUTOSAVES) -> list[Path]:
+    """Remove all but the newest `keep` autosaves; returns those removed."""
+    removed = []
+    for path in autosaves()[keep:]:
+        try:
+            path.unlink()
+        except OSError:
+            continue
+        removed.append(path)
+    sweep_temporary(state_dir())
+    return removed
+
+
+def autosave_report(saved: Path | None, error: str | None) -> list[str]:
+    """The lines the app prints after a dropped connection: where it saved, and which old autosaves went."""
+    lines = []
+    if saved is not None:
+        lines.append(f"gd-tui: the session was saved to {saved}; gd-tui --resume brings it back")
+        for removed in prune_autosaves():
+            lines.append(f"gd-tui: removed the oldest autosave {removed} (the newest {KEEP_AUTOSAVES} are kept)")
+    if error is not None:
+        lines.append(f"gd-tui: the session could not be saved: {error}")
+    return [one_line(line) for line in lines]
 
 
 # --- capture and restore ----------------------------------------------------
@@ -142,7 +196,7 @@ def check(session: Session) -> Dataset:
     """The session's data, after checking that the session can be replayed on it."""
     config = session.config
     try:
-        data = make_dataset(config)
+        data = dataset(config)
     except ConfigError as error:
         raise SessionError(f"the session's {error.option.replace('_', ' ')}: {error.message}") from None
     if session.data_sha256 is not None and data.source_sha256 != session.data_sha256:
@@ -218,23 +272,45 @@ def to_dict(session: Session) -> dict[str, Any]:
     }
 
 
+_SETTINGS_MARK = "\x00settings"  # no other string in a session can hold a NUL
+
+
 def dumps(session: Session) -> str:
     """The session file's text."""
+    document = to_dict(session)
+    settings = document["position"]["settings"]
+    document["position"]["settings"] = _SETTINGS_MARK
     # allow_nan=False: the file stays standard JSON that any reader accepts.
-    return json.dumps(to_dict(session), indent=2, allow_nan=False) + "\n"
+    text = json.dumps(document, indent=2, allow_nan=False)
+    # One setting change a line: a long session stays small (about 30 bytes a change) and readable.
+    rows = ",\n".join("      " + json.dumps(entry, allow_nan=False) for entry in settings)
+    listed = f"[\n{rows}\n    ]" if settings else "[]"
+    return text.replace(json.dumps(_SETTINGS_MARK), listed, 1) + "\n"
 
 
-def save(session: Session, path: str | os.PathLike[str], mode: int = 0o666) -> Path:
-    """Write the session to `path` atomically; raises SessionError naming the problem."""
+def save(session: Session, path: str | os.PathLike[str], mode: int = 0o600) -> Path:
+    """Write the session to `path` atomically; raises SessionError naming the problem.
+
+    A new file is private to the user (0600: it can name a private data file); an
+    existing one keeps its mode.
+    """
+    if len(session.settings) > MAX_SETTINGS:
+        raise SessionError(
+            f"the session holds {len(session.settings)} setting changes, more than the {MAX_SETTINGS} "
+            "a session file takes; reset to start a shorter one"
+        )
     text = dumps(session)
     if len(text.encode("utf-8")) > MAX_SESSION_BYTES:
         raise SessionError(
             f"the session is larger than {MAX_SESSION_BYTES} bytes (too many setting changes); "
             "reset to start a shorter one"
         )
+    name = os.fspath(path)
+    if not name:
+        raise SessionError("no file name given; give a file name such as session.json")
+    if "\x00" in name:
+        raise SessionError(f"{name!r}: a file name cannot hold a NUL character")
     target = Path(path)
-    if "\x00" in os.fspath(target):
-        raise SessionError(f"{os.fspath(target)!r}: a file name cannot hold a NUL character")
     if target.is_dir():
         raise SessionError(f"{target}: is a directory; give a file name such as session.json")
     try:
@@ -330,8 +406,11 @@ class _Reader:
         return float(value)
 
     def text(self, value: object, key: str, limit: int = 1000) -> str:
-        if not isinstance(value, str) or "\n" in value or len(value) > limit:
-            raise self.fail(key, f"must be one line of text of at most {limit} characters (got {_kind(value)})")
+        if not isinstance(value, str) or len(value) > limit or not value.isprintable():
+            raise self.fail(
+                key,
+                f"must be one line of text of at most {limit} characters, no control characters (got {_kind(value)})",
+            )
         return value
 
     def session(self, document: object) -> Session:
@@ -360,7 +439,7 @@ class _Reader:
         start_lr = None if "lr" not in start else self.lr(start["lr"], "position.start.lr")
         start_batch_size = None
         if "batch_size" in start:
-            start_batch_size = self.whole(start["batch_size"], "position.start.batch_size", 1, 10**9)
+            start_batch_size = self.whole(start["batch_size"], "position.start.batch_size", 1, MAX_POINTS)
         lesson = document.get("lesson")
         sha256 = document.get("data_sha256")
         if sha256 is not None and (
@@ -400,6 +479,8 @@ class _Reader:
     def settings(self, value: object, t: int) -> tuple[Setting, ...]:
         if not isinstance(value, list):
             raise self.fail("position.settings", f"must be a list (got {_kind(value)})")
+        if len(value) > MAX_SETTINGS:
+            raise self.fail("position.settings", f"holds {len(value)} changes; at most {MAX_SETTINGS} are allowed")
         settings: list[Setting] = []
         previous = 0
         for index, entry in enumerate(value):
@@ -411,7 +492,7 @@ class _Reader:
             if name == "lr":
                 settings.append((at, name, self.lr(entry[2], f"{key}[2]")))
             elif name == "batch_size":
-                settings.append((at, name, self.whole(entry[2], f"{key}[2]", 1, 10**9)))
+                settings.append((at, name, self.whole(entry[2], f"{key}[2]", 1, MAX_POINTS)))
             else:
                 raise self.fail(f"{key}[1]", f'must be "lr" or "batch_size" (got {_kind(name)})')
             previous = at
@@ -423,6 +504,8 @@ class _Reader:
         for name in ("loss_below", "grad_below"):
             if table.get(name) is not None:
                 options[name] = self.number(table[name], f"breakpoints.{name}")
+                if not options[name] > LIMITS[name].low:
+                    raise self.fail(f"breakpoints.{name}", f"must be above 0 (got {options[name]!r})")
         if "loss_went_up" in table:
             if not isinstance(table["loss_went_up"], bool):
                 raise self.fail(
@@ -430,7 +513,7 @@ class _Reader:
                 )
             options["loss_went_up"] = table["loss_went_up"]
         if table.get("epoch_reached") is not None:
-            options["epoch_reached"] = self.whole(table["epoch_reached"], "breakpoints.epoch_reached", 0, MAX_T)
+            options["epoch_reached"] = self.whole(table["epoch_reached"], "breakpoints.epoch_reached", 1, MAX_EPOCHS)
         return Breakpoints(**options)
 
     def check(self, value: object) -> Check | None:

@@ -15,8 +15,10 @@ import pytest
 
 import gd_tui.app
 from gd_tui import files as files_module
+from gd_tui import session as session_module
+from gd_tui.csvfile import machine as new_machine
 from gd_tui.engine import Config, Machine
-from gd_tui.session import Session, capture, last_session_path, save
+from gd_tui.session import Session, capture, save
 
 Cli = Callable[..., Any]
 
@@ -118,7 +120,7 @@ BAD_INPUT: list[tuple[str, list[str], list[str]]] = [
 
 
 def session_file(path: Path, data: Path) -> Path:
-    machine = Machine(Config(data=str(data), batch_size=4))
+    machine = new_machine(Config(data=str(data), batch_size=4))
     machine.goto(77)
     return save(capture(machine), path)
 
@@ -146,6 +148,7 @@ def files(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> dict[str, str]:
 
     monkeypatch.setattr(files_module, "open", refuse_one, raising=False)
     paths["good.json"] = str(session_file(tmp_path / "good.json", tmp_path / "good.csv"))
+    monkeypatch.setattr(session_module, "MAX_SESSION_BYTES", 1_000_000)  # 64 MB is too big to write per test
     oversized = tmp_path / "oversized.json"
     oversized.write_text(Path(paths["good.json"]).read_text() + " " * 1_000_001)
     paths["oversized.json"] = str(oversized)
@@ -241,7 +244,7 @@ def test_resume_passes_the_checked_session_to_the_app(
 def test_resume_without_a_file_opens_the_autosave(
     cli: Cli, files: dict[str, str], no_app: list[tuple[Any, dict[str, Any]]]
 ) -> None:
-    last = last_session_path()
+    last = session_module.autosave_path()
     last.parent.mkdir(parents=True)
     last.write_bytes(Path(files["good.json"]).read_bytes())
     assert cli("--resume").code == 0

@@ -32,12 +32,13 @@ from gd_tui.app.widgets.nextstep import NextStepLine
 from gd_tui.app.widgets.params import ParamsPane
 from gd_tui.app.widgets.predictions import PredictionsTable
 from gd_tui.app.widgets.source import SourcePane
+from gd_tui.csvfile import machine as new_machine
 from gd_tui.engine import Config, ConfigError, Machine
 from gd_tui.engine.analysis import reference
 from gd_tui.engine.breakpoints import Breakpoints, Predicate, end_of_epoch, end_of_update, step_done
 from gd_tui.export import write_history
 from gd_tui.lessons import Lesson, LessonError, builtin_names, load_lesson
-from gd_tui.session import Session, SessionError, autosave, capture, restore, save
+from gd_tui.session import Session, SessionError, autosave, autosave_report, capture, restore, save
 
 T = TypeVar("T")
 
@@ -109,7 +110,7 @@ class GDApp(App[None]):
         if config is None and lesson is not None:
             config = lesson.config
         # A resumed session is replayed to the exact state it was saved in.
-        self.machine = restore(session) if session is not None else Machine(config)
+        self.machine = restore(session) if session is not None else new_machine(config or Config())
         self.view = View(self.machine, reference(self.machine.data.x_train, self.machine.data.y_train))
         if lesson is not None:
             self._use_lesson_notes(lesson)
@@ -429,7 +430,7 @@ class GDApp(App[None]):
         """Start the lesson's run from before step 0, with its breakpoints and notes."""
         self.lesson = lesson
         self._use_lesson_notes(lesson)
-        self._use_machine(Machine(lesson.config), f"Lesson {lesson.name} loaded: i shows its note.")
+        self._use_machine(new_machine(lesson.config), f"Lesson {lesson.name} loaded: i shows its note.")
         self.action_lesson()
 
     def session(self) -> Session:
@@ -533,7 +534,7 @@ class GDApp(App[None]):
     def _ask_seed(self) -> None:
         def apply(text: str) -> str:
             config = self.machine.config.with_changes(seed=_parse(int, "seed", text))
-            self._use_machine(Machine(config), f"New data with seed {config.seed}; reset to before step 0.")
+            self._use_machine(new_machine(config), f"New data with seed {config.seed}; reset to before step 0.")
             return self.view.message
 
         self._ask("Seed", self.machine.config.seed, apply)
@@ -584,10 +585,9 @@ def run_app(config: Config | None = None, *, lesson: Lesson | None = None, sessi
     for signal_number in (signal.SIGHUP, signal.SIGTERM):
         signal.signal(signal_number, early)
     app.run()
-    if app.autosaved is not None:
-        print(f"gd-tui: the session was saved to {app.autosaved}; gd-tui --resume brings it back", file=sys.stderr)
+    for line in autosave_report(app.autosaved, app.autosave_error):
+        print(line, file=sys.stderr)
     if app.autosave_error is not None:
-        print(f"gd-tui: the session could not be saved: {app.autosave_error}", file=sys.stderr)
         return 1
     return app.return_code or 0
 

@@ -7,7 +7,16 @@ import math
 import numpy as np
 from rich.text import Text
 
+from gd_tui.text import one_line
+
 CHANGED = "bold reverse"  # survives NO_COLOR: reverse video needs no colour
+# What a dialog's Input takes: anything but control characters (a paste can carry ESC).
+TYPED = r"[^\x00-\x1f\x7f-\x9f]*"
+
+
+def shown(message: str) -> Text:
+    """A message as the user will read it: literal ("[/x]" is not markup), one line, no control characters."""
+    return Text(one_line(message))
 
 
 def scalar(value: object) -> float | None:

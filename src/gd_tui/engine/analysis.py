@@ -27,9 +27,19 @@ def least_squares(x: np.ndarray, y: np.ndarray) -> tuple[float, float] | None:
     """The (b, w) that minimize the MSE; None when x is constant (no unique answer)."""
     X = design_matrix(x)
     coefficients, _, rank, _ = np.linalg.lstsq(X, y, rcond=None)
-    if rank < 2:
+    if rank == 2:
+        return float(coefficients[0, 0]), float(coefficients[1, 0])
+    # x may vary on a scale far from 1 (1e-200 ... 5e-200), where [1, x] looks singular:
+    # solve on x centred and scaled to its own spread, then undo the scaling.
+    mean = float(x.mean())
+    span = float(np.abs(x - mean).max())
+    if span == 0 or not np.isfinite(span) or span <= 4 * np.finfo(np.float64).eps * float(np.abs(x).max()):
         return None
-    return float(coefficients[0, 0]), float(coefficients[1, 0])
+    u = (x - mean) / span
+    (b_u, w_u), *_ = np.linalg.lstsq(design_matrix(u), y, rcond=None)
+    w = float(w_u[0]) / span
+    b = float(b_u[0]) - w * mean
+    return (b, w) if np.isfinite(b) and np.isfinite(w) else None
 
 
 def stability(x: np.ndarray) -> Stability:

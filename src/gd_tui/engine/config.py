@@ -6,15 +6,10 @@ import math
 from dataclasses import dataclass, fields, replace
 from typing import Any
 
-FEATURES = ("raw", "bad", "scaled")
+from gd_tui.engine.limits import MAX_ABS_VALUE, MAX_COLUMNS, MAX_LR, MAX_POINTS, MAX_SEED
 
-# Beyond these magnitudes the numbers stop teaching anything and start
-# overflowing float64 on the first update; refuse them up front.
-MAX_ABS_VALUE = 1e6
-MAX_LR = 100.0
-MAX_POINTS = 10_000_000
-MAX_SEED = 2**32 - 1  # the legacy NumPy RNG takes 32-bit seeds
-MAX_COLUMNS = 10_000  # a CSV column number beyond this is a typo, not a data set
+FEATURES = ("raw", "bad", "scaled")
+__all__ = ["FEATURES", "MAX_ABS_VALUE", "MAX_COLUMNS", "MAX_LR", "MAX_POINTS", "MAX_SEED", "Config", "ConfigError"]
 
 
 class ConfigError(ValueError):
@@ -101,6 +96,8 @@ def validate(config: Config) -> None:
         raise ConfigError("feature", f"must be one of {', '.join(FEATURES)} (got {config.feature!r})")
     if config.data is not None and (not isinstance(config.data, str) or not config.data):
         raise ConfigError("data", f"must be a path to a CSV file (got {config.data!r})")
+    if config.data is not None and "\x00" in config.data:
+        raise ConfigError("data", f"{config.data!r}: a file name cannot hold a NUL character")
     for option in ("init_b", "init_w"):
         value = getattr(config, option)
         if value is not None:

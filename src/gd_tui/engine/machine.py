@@ -76,6 +76,15 @@ isfinite = math.isfinite
 Predicate = Callable[[State], bool]
 
 
+def _collapsed(settings: list[tuple[int, str, float]]) -> list[tuple[int, str, float]]:
+    """The log with only the last change of each setting at each step (the earlier ones never ran)."""
+    kept: dict[tuple[int, str], tuple[int, str, float]] = {}
+    for entry in settings:
+        kept.pop(entry[:2], None)  # re-inserted last: the order of the changes is kept
+        kept[entry[:2]] = entry
+    return list(kept.values()) if len(kept) < len(settings) else settings
+
+
 class Machine:
     """Runs gradient descent one step at a time; `state` is what the learner sees."""
 
@@ -145,7 +154,7 @@ class Machine:
         if t == 0:
             return self.state
         # Settings changed at this position carry over: the learner chose them now.
-        self._settings = [(min(s, t - 1), k, v) for s, k, v in self._settings]
+        self._settings = _collapsed([(min(s, t - 1), k, v) for s, k, v in self._settings])
         self._goto(t - 1)
         self.version += 1
         return self.state
@@ -178,7 +187,7 @@ class Machine:
     def set_lr(self, lr: float) -> None:
         """Use this learning rate from the next update on (recorded, so back() still works)."""
         replace(self.config, lr=lr)  # validates, raising ConfigError
-        self._settings.append((self.state.t, "lr", float(lr)))
+        self._record("lr", float(lr))
         self._apply_setting("lr", float(lr))
         self.version += 1
 
@@ -190,16 +199,32 @@ class Machine:
             raise ConfigError(
                 "batch_size", f"must be from 1 to {self.data.n_train}, the training set's size (got {batch_size})"
             )
-        self._settings.append((self.state.t, "batch_size", batch_size))
+        self._record("batch_size", batch_size)
         self._apply_setting("batch_size", batch_size)
         self.version += 1
+
+    def _record(self, name: str, value: float) -> None:
+        """Log a setting change; one made at the same step as an earlier one of the same setting replaces it.
+
+        Nothing runs between the two, so the replay is the same, and a key held at one
+        step (m, +) leaves one entry instead of thousands.
+        """
+        t = self.state.t
+        settings = self._settings
+        index = len(settings) - 1
+        while index >= 0 and settings[index][0] == t:
+            if settings[index][1] == name:
+                del settings[index]
+                break
+            index -= 1
+        settings.append((t, name, value))
 
     def goto(self, t: int) -> State:
         """Move to the position after `t` steps, replaying or advancing as needed."""
         if t < 0:
             raise ValueError("t must be >= 0")
         if t <= self.state.t:
-            self._settings = [(min(s, t), k, v) for s, k, v in self._settings]
+            self._settings = _collapsed([(min(s, t), k, v) for s, k, v in self._settings])
             self._goto(t)
         else:
             with np.errstate(all="ignore"):

@@ -11,7 +11,9 @@ from textual.containers import Vertical
 from textual.screen import ModalScreen
 from textual.widgets import Checkbox, Input, Label, Static
 
+from gd_tui.app.format import TYPED, shown
 from gd_tui.engine.breakpoints import Breakpoints
+from gd_tui.engine.limits import MAX_EPOCHS
 
 
 class BreakpointError(ValueError):
@@ -37,10 +39,12 @@ def _epoch(text: str) -> int | None:
         value = int(text)
     except ValueError:
         raise BreakpointError(
-            f"epoch reached: must be a whole number from 1, or empty for off (got {text!r})"
+            f"epoch reached: must be a whole number from 1 to {MAX_EPOCHS}, or empty for off (got {text!r})"
         ) from None
-    if value < 1:
-        raise BreakpointError(f"epoch reached: must be a whole number from 1, or empty for off (got {value})")
+    if not 1 <= value <= MAX_EPOCHS:
+        raise BreakpointError(
+            f"epoch reached: must be a whole number from 1 to {MAX_EPOCHS}, or empty for off (got {value})"
+        )
     return value
 
 
@@ -75,12 +79,12 @@ class BreakpointsScreen(ModalScreen[Breakpoints | None]):
         with Vertical(id="dialog"):
             yield Static("[b]Breakpoints for c (continue)[/b]\nTab moves, space ticks, Enter applies, Escape cancels")
             yield Label("loss below")
-            yield Input(_text(current.loss_below), id="loss-below", placeholder="off")
+            yield Input(_text(current.loss_below), id="loss-below", placeholder="off", restrict=TYPED)
             yield Checkbox("loss went up (from one update to the next)", current.loss_went_up, id="loss-went-up")
             yield Label("gradient size below  (√(b_grad² + w_grad²))")
-            yield Input(_text(current.grad_below), id="grad-below", placeholder="off")
+            yield Input(_text(current.grad_below), id="grad-below", placeholder="off", restrict=TYPED)
             yield Label("epoch reached")
-            yield Input(_text(current.epoch_reached), id="epoch-reached", placeholder="off")
+            yield Input(_text(current.epoch_reached), id="epoch-reached", placeholder="off", restrict=TYPED)
             yield Label("diverged: always on (empty fields are off)", classes="dim")
             yield Static("", id="error")
 
@@ -94,7 +98,7 @@ class BreakpointsScreen(ModalScreen[Breakpoints | None]):
                 self.query_one("#epoch-reached", Input).value,
             )
         except BreakpointError as error:
-            self.query_one("#error", Static).update(str(error))
+            self.query_one("#error", Static).update(shown(str(error)))
             return
         self.dismiss(breakpoints)
 

@@ -9,6 +9,8 @@ from textual.containers import VerticalScroll
 from textual.screen import ModalScreen
 from textual.widgets import Static
 
+from gd_tui.text import visible
+
 
 class LessonScreen(ModalScreen[None]):
     """Shown when a lesson starts and on `i`; escape, enter, space or i closes it."""
@@ -22,8 +24,8 @@ class LessonScreen(ModalScreen[None]):
 
     def compose(self) -> ComposeResult:
         with VerticalScroll(id="help"):
-            yield Static(Text(self._title, style="bold underline"))
-            yield Static(Text(self._note.strip()))
+            yield Static(Text(visible(self._title), style="bold underline"))
+            yield Static(Text(visible(self._note.strip())))
             yield Static(Text("\nenter, space or escape to start · i shows this again", style="dim"))
 
     def action_close(self) -> None:

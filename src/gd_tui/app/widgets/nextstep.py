@@ -7,6 +7,7 @@ from rich.text import Text
 from gd_tui.app.view import View
 from gd_tui.app.widgets.lines import LinesView
 from gd_tui.engine import STEP_NAMES
+from gd_tui.text import one_line
 
 ROW_CACHE = 64  # wrapped sentences kept (messages with numbers in them come and go)
 
@@ -75,9 +76,9 @@ class NextStepLine(LinesView):
         text = Text(next_sentence(view))
         note = view.step_notes.get(view.machine.state.cursor)
         if view.message:
-            text = Text.assemble((view.message, "bold"), "  ", text)
+            text = Text.assemble((one_line(view.message), "bold"), "  ", text)
         elif note:
-            text.append(f"  {note}", style="italic")
+            text.append(f"  {one_line(note)}", style="italic")
         return text
 
     def show(self, view: View) -> None:
