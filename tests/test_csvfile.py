@@ -10,14 +10,14 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from gd_tui import files as files_module
 from gd_tui import csvfile as data_module
+from gd_tui import files as files_module
 from gd_tui.csvfile import dataset as make_dataset
+from gd_tui.csvfile import load_csv
 from gd_tui.csvfile import machine as new_machine
 from gd_tui.engine import Config, ConfigError, DataError
 from gd_tui.engine.analysis import reference
 from gd_tui.engine.breakpoints import epochs
-from gd_tui.csvfile import load_csv
 from gd_tui.report import run_record
 
 GOOD = "x,y\n1,2\n3,4\n5,6\n"

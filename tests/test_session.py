@@ -342,6 +342,37 @@ MALFORMED: dict[str, tuple[str, str]] = {
     "fingerprint not hex": (edited(lambda d: d.update(data_sha256="xyz")), "data_sha256: must be 64"),
     "check b not a number": (edited(lambda d: d["check"].update(b="one")), "check.b: must be a number"),
     "check missing w": (edited(lambda d: d["check"].pop("w")), "check.w: is missing"),
+    # Nothing a file holds may reach the terminal: NUL, ESC and newlines are refused in text.
+    "lesson with a NUL byte": (
+        edited(lambda d: d.update(lesson="a\x00b")),
+        "lesson: must be one line of text of at most 200 characters, no control characters (got 'a\\x00b')",
+    ),
+    "lesson with ESC": (
+        edited(lambda d: d.update(lesson="\x1b]2;TITLE\x1b\\")),
+        "lesson: must be one line of text of at most 200 characters, no control characters "
+        "(got '\\x1b]2;TITLE\\x1b\\\\')",
+    ),
+    "data path with a NUL byte": (
+        edited(lambda d: d["config"].update(data="a\x00b.csv")),
+        "config.data: 'a\\x00b.csv': a file name cannot hold a NUL character",
+    ),
+    # One table of limits: what no dialog, flag or lesson accepts, no session holds either.
+    "epoch reached beyond the limit": (
+        edited(lambda d: d["breakpoints"].update(epoch_reached=2_000_000_000)),
+        "breakpoints.epoch_reached: must be from 1 to 10000000 (got 2000000000)",
+    ),
+    "epoch reached zero": (
+        edited(lambda d: d["breakpoints"].update(epoch_reached=0)),
+        "breakpoints.epoch_reached: must be from 1 to 10000000 (got 0)",
+    ),
+    "loss below zero": (
+        edited(lambda d: d["breakpoints"].update(loss_below=0)),
+        "breakpoints.loss_below: must be above 0 (got 0.0)",
+    ),
+    "start batch size beyond the limit": (
+        edited(lambda d: d["position"]["start"].update(batch_size=10**9)),
+        "position.start.batch_size: must be from 1 to 10000000 (got 1000000000)",
+    ),
 }
 
 
@@ -356,6 +387,11 @@ def test_malformed_session_is_refused_with_one_line(tmp_path: Path, case: str) -
     assert "\n" not in message
     assert message.startswith(str(path)), message
     assert words in message, message
+    if case in EXACT:
+        assert message == f"{path}: {words}"
+
+
+EXACT = {name for name in MALFORMED if list(MALFORMED).index(name) >= list(MALFORMED).index("lesson with a NUL byte")}
 
 
 def test_good_document_loads() -> None:
@@ -433,3 +469,112 @@ def test_too_many_settings_to_save_is_refused(tmp_path: Path, monkeypatch: pytes
         "the session holds 1001 setting changes, more than the 1000 a session file takes; reset to start a shorter one"
     )
     assert not list(tmp_path.iterdir())
+
+
+# --- setting changes: collapsed at one step, and many of them still save ------------
+
+
+def test_changes_at_the_same_step_collapse_into_one(tmp_path: Path) -> None:
+    """`m` held for 22,000 presses at one step once made a session too large to save."""
+    machine = Machine()
+    machine.goto(5)
+    for press in range(22_000):
+        machine.set_batch_size((16, 1, 80)[press % 3])
+        machine.set_lr((0.1, 0.2)[press % 2])
+    assert machine.settings_log == [(5, "batch_size", 16), (5, "lr", 0.2)]
+    resumed = round_trip(machine, tmp_path)
+    assert resumed.settings_log == machine.settings_log
+    assert (resumed.state.batch_size, resumed.state.lr) == (16, 0.2)
+
+
+def test_a_change_stepped_back_over_collapses_with_the_one_there(tmp_path: Path) -> None:
+    machine = Machine()
+    machine.goto(5)
+    machine.set_lr(0.2)
+    machine.advance()
+    machine.set_lr(0.5)
+    machine.back()  # the change made at step 6 now stands at 5, where 0.2 was set
+    assert machine.settings_log == [(5, "lr", 0.5)]
+    assert_same(machine, round_trip(machine, tmp_path))
+
+
+def test_100000_changes_at_different_steps_save_and_resume(tmp_path: Path) -> None:
+    machine = Machine(Config(batch_size=16))
+    for step in range(100_000):
+        machine.advance()
+        machine.set_lr((0.1, 0.05)[step % 2])
+    path = save(capture(machine), tmp_path / "long.json")
+    assert path.stat().st_size < sessions.MAX_SESSION_BYTES
+    resumed = restore(load(path))
+    assert len(resumed.settings_log) == 100_000
+    assert_same(machine, resumed)
+
+
+# --- autosaves: one file per session, the newest resumed, the oldest pruned ---------
+
+
+def test_each_autosave_gets_its_own_file_and_the_newest_is_resumed(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("XDG_STATE_HOME", str(tmp_path / "state"))
+    first, second = Machine(Config(seed=42)), Machine(Config(seed=7))
+    first.goto(20)
+    second.goto(7)
+    saved = [sessions.autosave(capture(machine)) for machine in (first, second)]
+    assert saved[0] != saved[1] and all(path.is_file() for path in saved)
+    os.utime(saved[0], ns=(1, 1))  # the first is the older, whatever the clock's resolution
+    assert sessions.autosaves() == [saved[1], saved[0]]
+    assert sessions.last_session_path() == saved[1]
+    assert restore(load(saved[0])).state.t == 20 and restore(load(saved[1])).state.t == 7
+
+
+def test_only_the_newest_autosaves_are_kept_and_the_removal_is_said(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("XDG_STATE_HOME", str(tmp_path / "state"))
+    text = sessions.dumps(capture(Machine()))
+    directory = sessions.state_dir()
+    directory.mkdir(parents=True)
+    for index in range(sessions.KEEP_AUTOSAVES + 2):
+        path = directory / f"autosave-20260101-0000{index:02d}-{100 + index}.json"
+        path.write_text(text)
+        os.utime(path, ns=(index * 10**9, index * 10**9))
+    newest = sessions.autosave(capture(Machine()))
+    lines = sessions.autosave_report(newest, None)
+    assert lines == [
+        f"gd-tui: the session was saved to {newest}; gd-tui --resume brings it back",
+        f"gd-tui: removed the oldest autosave {directory / 'autosave-20260101-000002-102.json'} "
+        "(the newest 20 are kept)",
+        f"gd-tui: removed the oldest autosave {directory / 'autosave-20260101-000001-101.json'} "
+        "(the newest 20 are kept)",
+        f"gd-tui: removed the oldest autosave {directory / 'autosave-20260101-000000-100.json'} "
+        "(the newest 20 are kept)",
+    ]
+    assert len(sessions.autosaves()) == sessions.KEEP_AUTOSAVES
+    assert sessions.autosaves()[0] == newest
+
+
+def test_a_new_session_file_is_private_and_an_existing_one_keeps_its_mode(tmp_path: Path) -> None:
+    session = capture(Machine())
+    fresh = save(session, tmp_path / "new.json")
+    assert stat.S_IMODE(fresh.stat().st_mode) == 0o600  # it can name a private data file
+    shared = tmp_path / "shared.json"
+    shared.write_text("{}")
+    shared.chmod(0o640)
+    save(session, shared)
+    assert stat.S_IMODE(shared.stat().st_mode) == 0o640
+    private = tmp_path / "private.json"
+    private.write_text("{}")
+    private.chmod(0o600)
+    save(session, private)
+    assert stat.S_IMODE(private.stat().st_mode) == 0o600
+
+
+def test_a_session_naming_a_lesson_of_an_unknown_users_home_resumes_without_its_notes() -> None:
+    from gd_tui.app import GDApp
+
+    machine = Machine()
+    machine.goto(3)
+    session = loads(sessions.dumps(capture(machine, lesson="~nosuchuser-here/x.toml")))
+    app = GDApp(session=session)
+    assert app.machine.state.t == 3 and app.lesson is None

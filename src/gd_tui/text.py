@@ -45,6 +45,16 @@ del _VISIBLE[ord("\t")], _VISIBLE[ord("\n")]
 _ONE_LINE = {**_VISIBLE, ord("\n"): NEWLINE_PICTURE, ord("\t"): " "}
 
 
+_REMOVED = dict.fromkeys(_ONE_LINE)
+
+
+def without_controls(text: str) -> str:
+    """`text` with every control character (tab and newline too) removed: for a one-line field."""
+    if text.isprintable():
+        return text
+    return text.translate(_REMOVED)
+
+
 def visible(text: str) -> str:
     """`text` with every control character but tab and newline shown as a picture (ESC as ␛)."""
     if text.isprintable():  # the usual case, and a fast test

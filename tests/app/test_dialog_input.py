@@ -254,10 +254,6 @@ async def test_breakpoint_fields_are_checked_together_and_good_ones_kept(
             "~no-such-user-here/session.json",
             id="unknown-user-home",
         ),
-        pytest.param(
-            "{tmp}/a\x00b.json",
-            id="nul-byte",
-        ),
     ],
 )
 async def test_save_dialog_refuses_names_no_file_can_have(

@@ -53,8 +53,8 @@ async def test_breakpoints_dialog_refuses_bad_values_and_applies_good_ones(
         assert isinstance(app.screen, BreakpointsScreen)
         assert "Breakpoints for c" in screen(app)
         for text, message in (
-            ("-1", "epoch reached: must be a whole number from 1, or empty for off (got -1)"),
-            ("abc", "epoch reached: must be a whole number from 1, or empty for off (got 'abc')"),
+            ("-1", "epoch reached: must be a whole number from 1 to 10000000, or empty for off (got -1)"),
+            ("abc", "epoch reached: must be a whole number from 1 to 10000000, or empty for off (got 'abc')"),
             ("2.5", "epoch reached: must be a whole number from 1"),
         ):
             await submit(pilot, "#epoch-reached", text)

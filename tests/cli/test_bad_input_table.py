@@ -17,7 +17,7 @@ import gd_tui.app
 from gd_tui import files as files_module
 from gd_tui import session as session_module
 from gd_tui.csvfile import machine as new_machine
-from gd_tui.engine import Config, Machine
+from gd_tui.engine import Config
 from gd_tui.session import Session, capture, save
 
 Cli = Callable[..., Any]

@@ -10,8 +10,6 @@ from rich.text import Text
 from gd_tui.text import one_line
 
 CHANGED = "bold reverse"  # survives NO_COLOR: reverse video needs no colour
-# What a dialog's Input takes: anything but control characters (a paste can carry ESC).
-TYPED = r"[^\x00-\x1f\x7f-\x9f]*"
 
 
 def shown(message: str) -> Text:

@@ -11,7 +11,8 @@ from textual.containers import Vertical
 from textual.screen import ModalScreen
 from textual.widgets import Checkbox, Input, Label, Static
 
-from gd_tui.app.format import TYPED, shown
+from gd_tui.app.format import shown
+from gd_tui.app.screens.typed import TypedInput
 from gd_tui.engine.breakpoints import Breakpoints
 from gd_tui.engine.limits import MAX_EPOCHS
 
@@ -79,12 +80,12 @@ class BreakpointsScreen(ModalScreen[Breakpoints | None]):
         with Vertical(id="dialog"):
             yield Static("[b]Breakpoints for c (continue)[/b]\nTab moves, space ticks, Enter applies, Escape cancels")
             yield Label("loss below")
-            yield Input(_text(current.loss_below), id="loss-below", placeholder="off", restrict=TYPED)
+            yield TypedInput(_text(current.loss_below), id="loss-below", placeholder="off")
             yield Checkbox("loss went up (from one update to the next)", current.loss_went_up, id="loss-went-up")
             yield Label("gradient size below  (√(b_grad² + w_grad²))")
-            yield Input(_text(current.grad_below), id="grad-below", placeholder="off", restrict=TYPED)
+            yield TypedInput(_text(current.grad_below), id="grad-below", placeholder="off")
             yield Label("epoch reached")
-            yield Input(_text(current.epoch_reached), id="epoch-reached", placeholder="off", restrict=TYPED)
+            yield TypedInput(_text(current.epoch_reached), id="epoch-reached", placeholder="off")
             yield Label("diverged: always on (empty fields are off)", classes="dim")
             yield Static("", id="error")
 

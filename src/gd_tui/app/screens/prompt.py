@@ -12,7 +12,8 @@ from textual.containers import Vertical
 from textual.screen import ModalScreen
 from textual.widgets import Input, Label, Static
 
-from gd_tui.app.format import TYPED, shown
+from gd_tui.app.format import shown
+from gd_tui.app.screens.typed import TypedInput
 
 
 class PromptScreen(ModalScreen[str | None]):
@@ -29,7 +30,7 @@ class PromptScreen(ModalScreen[str | None]):
     def compose(self) -> ComposeResult:
         with Vertical(id="dialog"):
             yield Label(Text(f"{self._title} (Enter applies, Escape cancels)"))
-            yield Input(self._value, id="value", select_on_focus=True, restrict=TYPED)
+            yield TypedInput(self._value, id="value", select_on_focus=True)
             yield Static("", id="error")
 
     @on(Input.Submitted)
