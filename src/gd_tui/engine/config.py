@@ -75,6 +75,14 @@ def _bounded(option: str, value: object, limit: float = MAX_ABS_VALUE) -> None:
         raise ConfigError(option, f"must be between -{limit:g} and {limit:g} (got {value!r})")
 
 
+def validate_lr(value: object) -> float:
+    """The learning rate as a float, or ConfigError saying what is allowed."""
+    lr = _number("lr", value)
+    if not 0 < lr <= MAX_LR:
+        raise ConfigError("lr", f"must be above 0 and at most {MAX_LR:g} (got {value!r})")
+    return lr
+
+
 def validate(config: Config) -> None:
     """Raise ConfigError naming the first invalid option and the allowed range."""
     _integer("seed", config.seed, 0, MAX_SEED)
@@ -87,9 +95,7 @@ def validate(config: Config) -> None:
     fraction = _number("train_fraction", config.train_fraction)
     if not 0 < fraction <= 1:
         raise ConfigError("train_fraction", f"must be above 0 and at most 1 (got {config.train_fraction!r})")
-    lr = _number("lr", config.lr)
-    if not 0 < lr <= MAX_LR:
-        raise ConfigError("lr", f"must be above 0 and at most {MAX_LR:g} (got {config.lr!r})")
+    validate_lr(config.lr)
     if config.batch_size is not None:
         _integer("batch_size", config.batch_size, 1, MAX_POINTS)
     if config.feature not in FEATURES:

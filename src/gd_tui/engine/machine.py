@@ -5,13 +5,13 @@ from __future__ import annotations
 import math
 from collections import deque
 from collections.abc import Callable
-from dataclasses import dataclass, fields, replace
+from dataclasses import dataclass, fields
 from operator import attrgetter
 
 import numpy as np
 
 from gd_tui.engine import steps
-from gd_tui.engine.config import Config, ConfigError
+from gd_tui.engine.config import Config, ConfigError, validate_lr
 from gd_tui.engine.data import Dataset, make_dataset
 from gd_tui.engine.history import History
 from gd_tui.engine.steps import STEP_NAMES
@@ -186,9 +186,9 @@ class Machine:
 
     def set_lr(self, lr: float) -> None:
         """Use this learning rate from the next update on (recorded, so back() still works)."""
-        replace(self.config, lr=lr)  # validates, raising ConfigError
-        self._record("lr", float(lr))
-        self._apply_setting("lr", float(lr))
+        lr = validate_lr(lr)  # raises ConfigError
+        self._record("lr", lr)
+        self._apply_setting("lr", lr)
         self.version += 1
 
     def set_batch_size(self, batch_size: int) -> None:
