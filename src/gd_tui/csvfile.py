@@ -37,13 +37,6 @@ def _read_text(path: str) -> tuple[str, str]:
         raise DataError(f"{path}: {problem}") from None
     # Spreadsheets save "Unicode text" as UTF-16 with a BOM, and "CSV UTF-8" with a UTF-8 BOM.
     encoding = "utf-16" if raw[:2] in (codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE) else "utf-8-sig"
-    if encoding != "utf-16" and b"\x00" in raw:
-        # NUL is valid UTF-8, but no CSV holds one: this is UTF-16 without its byte-order mark.
-        line = raw[: raw.index(b"\x00")].count(b"\n") + 1
-        raise DataError(
-            f"{path}: line {line}: holds NUL bytes (UTF-16 without a byte-order mark?); gd-tui reads {ENCODINGS}; "
-            "save the file as CSV (UTF-8)"
-        )
     try:
         text = raw.decode(encoding)
     except UnicodeDecodeError as error:
@@ -51,6 +44,13 @@ def _read_text(path: str) -> tuple[str, str]:
         raise DataError(
             f"{path}: line {line}: not UTF-8 text; gd-tui reads {ENCODINGS}; save the file as CSV (UTF-8)"
         ) from None
+    if "\x00" in text:
+        # NUL is valid UTF-8, but no CSV holds one: UTF-16 without its byte-order mark does.
+        line = text[: text.index("\x00")].count("\n") + 1
+        raise DataError(
+            f"{path}: line {line}: holds NUL bytes (UTF-16 without a byte-order mark?); gd-tui reads {ENCODINGS}; "
+            "save the file as CSV (UTF-8)"
+        )
     return text, hashlib.sha256(raw).hexdigest()
 
 
