@@ -193,6 +193,10 @@ def _lessons() -> None:
         print(f"{lesson.name:<{width}}  {lesson.title}")
 
 
+def _count(number: int, noun: str) -> str:
+    return f"{number} {noun}" if number == 1 else f"{number} {noun}s"
+
+
 def session_line(path: Path) -> str:
     """One autosave, as `gd-tui sessions` lists it: when, lesson, how far, where."""
     try:
@@ -207,8 +211,7 @@ def session_line(path: Path) -> str:
     if session.check is None:
         where = f"{session.t} steps"
     else:
-        done = session.check.epoch
-        where = f"{done} epoch{'s' if done != 1 else ''} and {session.check.update} updates done"
+        where = f"{_count(session.check.epoch, 'epoch')} and {_count(session.check.update, 'update')} done"
     return one_line(f"{when}  {lesson}  {where}  {path}")
 
 

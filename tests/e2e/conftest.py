@@ -39,7 +39,7 @@ def gd_tui_command() -> list[str]:
 class Terminal:
     """A pseudo-terminal pair of COLUMNS x ROWS with gd-tui (or `command`) running on its slave side."""
 
-    def __init__(self, command: list[str], state_home: Path) -> None:
+    def __init__(self, command: list[str], state_home: Path, env_extra: dict[str, str] | None = None) -> None:
         try:
             self.master, self.slave = os.openpty()
         except OSError as error:
@@ -58,6 +58,7 @@ class Terminal:
             XDG_STATE_HOME=str(state_home),
             ESCDELAY="25",
         )
+        env.update(env_extra or {})
         self.process = subprocess.Popen(
             command,
             stdin=self.slave,
@@ -177,8 +178,8 @@ def launch(state_home: Path) -> Iterator[Launch]:
         pytest.skip("pseudo-terminals need a POSIX system")
     started: list[Terminal] = []
 
-    def start(*args: str, command: list[str] | None = None) -> Terminal:
-        terminal = Terminal([*(command or gd_tui_command()), *args], state_home)
+    def start(*args: str, command: list[str] | None = None, env: dict[str, str] | None = None) -> Terminal:
+        terminal = Terminal([*(command or gd_tui_command()), *args], state_home, env)
         started.append(terminal)
         return terminal
 

@@ -96,3 +96,19 @@ def test_escape_pauses_a_running_continue(terminal: Terminal) -> None:
     terminal.wait_for("Paused.")
     terminal.press("q")
     assert terminal.wait_exit() == 0
+
+
+C_LOCALE = {"LC_ALL": "C", "LANG": "C", "PYTHONUTF8": "0", "PYTHONIOENCODING": ""}
+
+
+def test_a_terminal_that_cannot_show_unicode_gets_ascii(launch: Launch) -> None:
+    """LC_ALL=C PYTHONUTF8=0: box lines once came out as \\u2500 and rows overflowed their width."""
+    pty = launch(env=C_LOCALE)
+    pty.wait_for("Next: step 0, initialize")
+    pty.press("nnn")
+    pty.wait_for("2.74215777")
+    drawn = bytes(pty.output)
+    assert max(drawn) < 0x80, "only ASCII reaches a terminal that cannot show anything else"
+    assert b"\\u" not in drawn and b"\\x" not in drawn
+    pty.press("q")
+    assert pty.wait_exit() == 0
