@@ -69,7 +69,7 @@ def two_autosaves() -> list[Path]:
 def test_resume_with_no_file_resumes_the_newest_and_says_which(
     cli: Any, state: Path, no_app: list[dict[str, Any]]
 ) -> None:
-    older, newer = two_autosaves()
+    _, newer = two_autosaves()
     result = cli("--resume")
     assert result.code == 0
     assert result.err == f"gd-tui: resuming {newer} (the newest of 2 autosaves; `gd-tui sessions` lists them)\n"
