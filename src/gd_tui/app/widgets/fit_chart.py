@@ -6,6 +6,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from gd_tui.app.keys import key_for
 from gd_tui.app.view import View
 from gd_tui.app.widgets.chart_base import Chart, KeyItem, as_float, clip_line, finite
 from gd_tui.engine.analysis import Reference
@@ -79,7 +80,7 @@ def fit_lines(
 
     now = line((b, w)) if b is not None else None
     if b is None:
-        note = "n: step 0 draws the first line"
+        note = f"{key_for('next')}: step 0 draws the first line"
     elif not finite(b, w):
         note = "diverged: b, w are not finite"
     elif now is None:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from rich.text import Text
 
+from gd_tui.app.keys import key_for
 from gd_tui.app.view import View
 from gd_tui.app.widgets.lines import LinesView
 from gd_tui.engine import STEP_NAMES
@@ -54,7 +55,7 @@ def divergence_banner(view: View) -> str | None:
     number = update if step == 5 else update + 1
     return (
         f"DIVERGED in update {number} (epoch {epoch + 1}), step {step} {STEP_NAMES[step]}: {why}. "
-        "Press p to step back, - to lower lr, r to reset."
+        f"Press {key_for('back')} to step back, {key_for('lr_down')} to lower lr, {key_for('reset')} to reset."
     )
 
 

@@ -6,6 +6,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from gd_tui.app.keys import key_for
 from gd_tui.app.view import View
 from gd_tui.app.widgets.chart_base import Chart, as_float, clip_line, finite, window
 from gd_tui.engine.analysis import Reference
@@ -57,7 +58,7 @@ def sections(reference: Reference, start: tuple[float, float], b: float, w: floa
     if not finite(b, w):
         return (
             "Diverged: b and w are no longer finite numbers, so no loss curve passes through them. "
-            "p steps back, - lowers the learning rate, r resets."
+            f"{key_for('back')} steps back, {key_for('lr_down')} lowers the learning rate, {key_for('reset')} resets."
         )
     area = window(reference, start, np.array([b]), np.array([w]))
     surface = reference.surface
@@ -69,7 +70,7 @@ def sections(reference: Reference, start: tuple[float, float], b: float, w: floa
         size = f"{loss:.3g}" if finite(loss) else "too large for a float"
         return (
             f"b = {b:.3g}, w = {w:.3g} are far from the minimum (the loss is {size}): the run is diverging. "
-            "p steps back, - lowers the learning rate, r resets."
+            f"{key_for('back')} steps back, {key_for('lr_down')} lowers the learning rate, {key_for('reset')} resets."
         )
     w_values = np.linspace(*area.w_range, SECTION_POINTS)
     b_values = np.linspace(*area.b_range, SECTION_POINTS)
@@ -95,7 +96,10 @@ class SectionsChart(Chart):
         """The two sections handed to plotext, or the sentence shown instead."""
         state = view.machine.state
         if state.b is None or state.w is None:
-            return "The cross-sections cut the loss surface through the current (b, w): step 0 (n) draws them."
+            return (
+                "The cross-sections cut the loss surface through the current (b, w): "
+                f"step 0 ({key_for('next')}) draws them."
+            )
         path = view.machine.history.path.values
         start = (float(path[0, 0]), float(path[0, 1]))
         return sections(view.reference, start, as_float(state.b), as_float(state.w))  # type: ignore[arg-type]
