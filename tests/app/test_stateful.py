@@ -40,7 +40,22 @@ START_SIZE = (80, 24)
 BOUND_KEYS = {key for binding in GDApp.BINDINGS for key in binding.key.split(",")}  # type: ignore[union-attr]
 STEP_KEYS = ["n", "space", "right", "p", "left"]
 RUN_KEYS = ["u", "e", "c", "0", "1", "2", "3", "4", "5"]
-SETTING_KEYS = ["r", "plus", "equals_sign", "minus", "m", "l", "t", "pagedown", "pageup", "i", "x", "tab"]
+SETTING_KEYS = [
+    "r",
+    "plus",
+    "equals_sign",
+    "minus",
+    "m",
+    "l",
+    "t",
+    "pagedown",
+    "pageup",
+    "i",
+    "x",
+    "tab",
+    "shift+tab",
+    "z",
+]
 # Dialogs stay open across rules: keys and resizes reach them until escape closes them.
 # enter is never pressed: in the save dialog it writes a file.
 DIALOG_KEYS = ["b", "s", "question_mark", "f1", "ctrl+p"]

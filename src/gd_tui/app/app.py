@@ -34,6 +34,7 @@ from gd_tui.app.widgets.nextstep import NextStepLine
 from gd_tui.app.widgets.params import ParamsPane
 from gd_tui.app.widgets.predictions import PredictionsTable
 from gd_tui.app.widgets.source import SourcePane
+from gd_tui.app.widgets.status import StatusLine
 from gd_tui.engine import Config, ConfigError, Machine
 from gd_tui.engine.analysis import reference
 from gd_tui.engine.breakpoints import Breakpoints
@@ -52,6 +53,10 @@ class GDApp(Commands, Runner, App[None]):
     CSS_PATH = Path(__file__).parent / "app.tcss"  # absolute: subclasses live elsewhere
     ENABLE_COMMAND_PALETTE = True
     VERTICAL_BREAKPOINTS = [(0, "-short"), (32, "-tall")]
+    # A zoomed pane keeps, under it, where the run stands, the next step and the keys.
+    ALLOW_IN_MAXIMIZED_VIEW = "StatusLine, NextStepLine, KeyBar"
+    # Escape pauses a run first (action_pause), then restores a zoomed pane.
+    ESCAPE_TO_MINIMIZE = False
 
     # From the one table of keys (keys.py), as are the key bar, the help and the palette.
     BINDINGS = bindings()
@@ -109,7 +114,11 @@ class GDApp(Commands, Runner, App[None]):
             GradientsPane(id="gradients"),
             ParamsPane(id="params"),
         )
-        self._panes = (source, params, loss, gradients, self._table, self._next_step)
+        self._status = StatusLine(id="status")
+        self._panes = (source, params, loss, gradients, self._table, self._next_step, self._status)
+        # The panes take focus: tab moves it, z zooms the one that has it.
+        for pane in (source, loss, gradients, params, self._table, self._chart):
+            pane.can_focus = True
         with Row(id="main"):
             with Column(id="left"):
                 yield source
@@ -119,6 +128,7 @@ class GDApp(Commands, Runner, App[None]):
                 yield params
                 yield self._table
                 yield self._chart
+        yield self._status
         yield self._next_step
         yield Static(id="too-small")
         yield KeyBar()
@@ -127,6 +137,7 @@ class GDApp(Commands, Runner, App[None]):
         return CachedScreen(id="_default")
 
     def on_mount(self) -> None:
+        self._chart.focus()
         self.show_state()
         loop = asyncio.get_running_loop()
         # A dropped SSH connection sends SIGHUP; a kill sends SIGTERM. Both save the
@@ -166,6 +177,7 @@ class GDApp(Commands, Runner, App[None]):
         # On the app, not self.screen: a dialog may be on top when the terminal resizes.
         self.set_class(small, "too-small")
         if small:
+            self.screen_stack[0].minimize()  # the notice, not a pane cut to pieces
             self.query_one("#too-small", Static).update(
                 f"The terminal is {width}x{height}; gd-tui needs at least {MIN_SIZE[0]}x{MIN_SIZE[1]}. "
                 "Enlarge it to go on (nothing is lost)."
@@ -276,6 +288,14 @@ class GDApp(Commands, Runner, App[None]):
 
     def action_table_page(self, direction: int) -> None:
         self._table.page(direction)
+
+    def action_zoom(self) -> None:
+        screen = self.screen
+        if screen.maximized is not None:
+            screen.minimize()
+            return
+        screen.maximize(screen.focused or self._chart)
+        self._status.show(self.view)
 
     def action_lesson(self) -> None:
         view = self.view

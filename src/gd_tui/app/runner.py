@@ -71,6 +71,8 @@ class Runner(_AppBase):
     def action_pause(self) -> None:
         if self._run_active:
             self._stop("Paused.")
+        elif self.screen.maximized is not None:
+            self.screen.minimize()  # escape's second meaning, once nothing runs
 
     def _start(self, predicate: Callable[[], Predicate], target: str | None) -> None:
         """Run toward `target`; short runs finish within this key press, long ones go on in a worker."""
