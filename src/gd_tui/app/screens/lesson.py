@@ -9,6 +9,7 @@ from textual.containers import VerticalScroll
 from textual.screen import ModalScreen
 from textual.widgets import Static
 
+from gd_tui.app.keys import key_for
 from gd_tui.text import visible
 
 
@@ -26,7 +27,8 @@ class LessonScreen(ModalScreen[None]):
         with VerticalScroll(id="help"):
             yield Static(Text(visible(self._title), style="bold underline"))
             yield Static(Text(visible(self._note.strip())))
-            yield Static(Text("\nenter, space or escape to start · i shows this again", style="dim"))
+            again = key_for("lesson")
+            yield Static(Text(f"\nenter, space or escape to start · {again} shows this again", style="dim"))
 
     def action_close(self) -> None:
         self.dismiss(None)
