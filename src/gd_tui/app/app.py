@@ -328,7 +328,8 @@ class GDApp(Commands, Runner, App[None]):
         """Start the lesson's run from before step 0, with its breakpoints and notes."""
         self.lesson = lesson
         self._use_lesson_notes(lesson)
-        self._use_machine(new_machine(lesson.config), f"Lesson {lesson.name} loaded: {key_for('lesson')} shows its note.")
+        message = f"Lesson {lesson.name} loaded: {key_for('lesson')} shows its note."
+        self._use_machine(new_machine(lesson.config), message)
         self.action_lesson()
 
     def session(self) -> Session:
