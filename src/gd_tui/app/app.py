@@ -5,8 +5,6 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import gc
-import signal
-import sys
 import time
 from collections.abc import Callable, Iterable
 from functools import partial
@@ -14,7 +12,7 @@ from pathlib import Path
 from typing import TypeVar
 
 from textual import on
-from textual.app import App, ComposeResult, SystemCommand
+from textual.app import ComposeResult, SystemCommand
 from textual.binding import Binding
 from textual.events import Resize
 from textual.screen import Screen
@@ -22,6 +20,7 @@ from textual.widgets import Static
 
 # The dialogs (gd_tui.app.screens) are imported where they are opened: none is needed
 # for the first screen, and start-up is paid on every launch.
+from gd_tui.app.hangup import HangUp, HangUpApp
 from gd_tui.app.view import View
 from gd_tui.app.widgets.chart_pane import TABS, ChartPane
 from gd_tui.app.widgets.frame import CachedScreen, Column, Row
@@ -49,7 +48,7 @@ FRAME = 1 / 30  # ... redraws the panes at most this often
 CHART_FRAME = 1 / 5  # ... and the chart at most this often
 
 
-class GDApp(App[None]):
+class GDApp(HangUpApp):
     """A terminal step-debugger for gradient descent on y = b + w·x + ε."""
 
     TITLE = "gd-tui"
@@ -163,12 +162,7 @@ class GDApp(App[None]):
 
     def on_mount(self) -> None:
         self.show_state()
-        loop = asyncio.get_running_loop()
-        # A dropped SSH connection sends SIGHUP; a kill sends SIGTERM. Both save the
-        # session and exit through Textual, which restores the terminal.
-        for signal_number in (signal.SIGHUP, signal.SIGTERM):
-            with contextlib.suppress(NotImplementedError, RuntimeError, ValueError):
-                loop.add_signal_handler(signal_number, self._hang_up)
+        # A dropped SSH connection sends SIGHUP; a kill sends SIGTERM: see hangup.py.
         if self.hung_up:  # the connection dropped while the app was starting
             self._hang_up()
             return
@@ -439,12 +433,17 @@ class GDApp(App[None]):
         )
 
     def _hang_up(self) -> None:
+        if self.autosaved is not None or self.autosave_error is not None:
+            return  # once: the signal, on_mount and input queued behind it can all get here
         self._stop()
+        self._autosave()
+        self.exit()
+
+    def _autosave(self) -> None:
         try:
             self.autosaved = autosave(self.session())
         except SessionError as error:
             self.autosave_error = str(error)
-        self.exit()
 
     def action_save(self) -> None:
         def check(text: str) -> str | None:
@@ -575,21 +574,10 @@ def _parse(kind: Callable[[str], T], name: str, text: str) -> T:
 def run_app(config: Config | None = None, *, lesson: Lesson | None = None, session: Session | None = None) -> int:
     """Run the app in this terminal; returns the exit code."""
     app = GDApp(config, lesson=lesson, session=session)
-
-    def early(signal_number: int, frame: object) -> None:
-        # Until on_mount installs the real handlers, a signal only leaves a note: dying
-        # here would leave the terminal in raw mode on the alternate screen.
-        app.hung_up = True
-
-    for signal_number in (signal.SIGHUP, signal.SIGTERM):
-        signal.signal(signal_number, early)
+    hang_up = HangUp(app)  # SIGHUP, SIGTERM, a dead terminal: saved, and gone within seconds
+    hang_up.install()
     app.run()
-    if app.autosaved is not None:
-        print(f"gd-tui: the session was saved to {app.autosaved}; gd-tui --resume brings it back", file=sys.stderr)
-    if app.autosave_error is not None:
-        print(f"gd-tui: the session could not be saved: {app.autosave_error}", file=sys.stderr)
-        return 1
-    return app.return_code or 0
+    return hang_up.finish()
 
 
 __all__ = ["GDApp", "run_app"]
