@@ -23,7 +23,8 @@ and then hangs up one of three ways:
 A trial passes when every process of the session is gone within --within seconds (5) of the
 hang-up and the state directory holds an autosave that `gd-tui --resume FILE` accepts (loaded,
 checked and replayed here, as --resume does). The figures: trials, stuck count, unsaved count,
-max and median exit time, per variant and hang-up. Not a test (nothing is asserted); the short
+exits slower than 3 s (the work of gd-tui's watchdog, which ends a stuck exit 3.5 s after the
+hang-up), max and median exit time, per variant and hang-up. Not a test (nothing is asserted); the short
 version is tests/e2e/test_hangup.py.
 """
 
@@ -56,6 +57,7 @@ HANGUPS = ("close", "sighup", "sigterm")
 FIRST_SCREEN = b"initialize"  # in "Next: step 0, initialize" (text may be split by escapes; this word is not)
 FLOOD_KEYS = "nnnnppeccct l01234+-"  # no q (it quits), no dialogs (they stop the run quietly)
 SAVED_LINE = re.compile(rb"saved to (\S+\.json)")
+LAST_RESORT = 3.0  # gd-tui's watchdog ends a stuck exit 3.5 s after the hang-up: slower exits are its work
 START_TIMEOUT = 30.0
 
 # With --stacks: the app, with faulthandler dumping every thread's stack on SIGUSR1.
@@ -272,11 +274,12 @@ def report(done: list[Trial], within: float, elapsed: float) -> None:
         times = [t.exit_seconds for t in group if t.exit_seconds is not None]
         stuck = sum(t.stuck for t in group)
         unsaved = sum(bool(t.problem) for t in group)
+        slow = sum(time > LAST_RESORT for time in times)
         longest = f"{max(times):.2f}" if times else "-"
         middle = f"{statistics.median(times):.2f}" if times else "-"
-        return f"{label:<18}{len(group):>7}{stuck:>7}{unsaved:>9}{longest:>10}{middle:>10}"
+        return f"{label:<18}{len(group):>7}{stuck:>7}{unsaved:>9}{slow:>7}{longest:>10}{middle:>10}"
 
-    print(f"{'':<18}{'trials':>7}{'stuck':>7}{'unsaved':>9}{'max exit':>10}{'median':>10}")
+    print(f"{'':<18}{'trials':>7}{'stuck':>7}{'unsaved':>9}{'>3 s':>7}{'max exit':>10}{'median':>10}")
     for variant in VARIANTS:
         for hangup in HANGUPS:
             group = [t for t in done if t.variant == variant and t.hangup == hangup]

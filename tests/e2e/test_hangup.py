@@ -14,6 +14,7 @@ import os
 import random
 import re
 import signal
+import sys
 import termios
 import time
 from pathlib import Path
@@ -69,11 +70,10 @@ def autosave_of(pty: Terminal, state_home: Path) -> Path:
 @pytest.mark.parametrize(
     ("variant", "how", "resume"),
     [
-        ("run", "close", False),
         ("resize", "close", True),
         ("keys", "close", False),
         ("resize", "sighup", False),
-        ("keys", "sigterm", True),
+        ("keys", "sigterm", False),
     ],
     ids=lambda value: value if isinstance(value, str) else ("resume" if value else "load"),
 )
@@ -106,3 +106,54 @@ def test_hang_up_during_a_run_saves_and_every_process_goes(
         again.wait_for(num(machine.state.b), num(machine.state.w))
         again.press("q")
         assert again.wait_exit() == 0
+
+
+def test_sigcont_without_a_suspend_starts_no_second_writer(launch: Launch) -> None:
+    """A hang-up sends SIGCONT as well; Textual took any SIGCONT as "back from ctrl+z" and started a
+    second writer thread and input thread (the root of issue 17). A stray SIGCONT now changes nothing."""
+    tasks = Path(f"/proc/{os.getpid()}/task")
+    if not tasks.is_dir():
+        pytest.skip("counting threads needs /proc")
+    pty = launch()
+    pty.wait_for("Next: step 0, initialize")
+    threads = Path(f"/proc/{pty.process.pid}/task")
+    before = len(list(threads.iterdir()))
+    os.kill(pty.process.pid, signal.SIGCONT)
+    pty.press("n")
+    pty.wait_for("Next: step 1, forward")
+    assert len(list(threads.iterdir())) == before
+    pty.press("q")
+    assert pty.wait_exit() == 0
+    assert termios.tcgetattr(pty.slave) == pty.modes_before
+
+
+# gd-tui with an exit that never ends (the event loop blocked as it shuts down, as it was in
+# Textual's full output queue): the hang-up watchdog must end it, saved and with its one line.
+STUCK_EXIT = """
+import sys
+import threading
+
+import gd_tui.app.app as app_module
+from gd_tui.cli import main
+
+
+def stuck(self):
+    threading.Event().wait()
+
+
+app_module.GDApp.on_unmount = stuck
+sys.exit(main())
+"""
+
+
+def test_an_exit_that_is_stuck_is_ended_saved_within_the_bound(launch: Launch, state_home: Path) -> None:
+    pty = launch(command=[sys.executable, "-c", STUCK_EXIT])
+    pty.wait_for("Next: step 0, initialize")
+    pty.press("nnn")
+    pty.wait_for("2.74215777")
+    os.kill(pty.process.pid, signal.SIGTERM)
+    wait_gone(pty)
+    assert pty.process.returncode == 0
+    assert termios.tcgetattr(pty.slave) == pty.modes_before
+    session = load(autosave_of(pty, state_home))
+    assert session.t == 3
