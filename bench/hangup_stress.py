@@ -11,7 +11,8 @@ random 0-3 s does one of:
     run      nothing more (the output is read, as a live terminal would)
     keys     a flood of keys (steps, back, runs, pauses, chart and scale toggles)
     resize   a resize storm: TIOCSWINSZ on the pty and SIGWINCH, every few milliseconds
-    stall    stops reading the output part-way (a connection that stalls before it drops)
+    stall    stops reading the output part-way, for good (a connection that stalls, then drops;
+             with sighup or sigterm the terminal stays stalled until the process has gone)
 
 and then hangs up one of three ways:
 
@@ -24,8 +25,8 @@ A trial passes when every process of the session is gone within --within seconds
 hang-up and the state directory holds an autosave that `gd-tui --resume FILE` accepts (loaded,
 checked and replayed here, as --resume does). The figures: trials, stuck count, unsaved count,
 exits slower than 3 s (the work of gd-tui's watchdog, which ends a stuck exit 3.5 s after the
-hang-up), max and median exit time, per variant and hang-up. Not a test (nothing is asserted); the short
-version is tests/e2e/test_hangup.py.
+hang-up), max and median exit time, per variant and hang-up. Not a test (nothing is asserted);
+the short version is tests/e2e/test_hangup.py.
 """
 
 from __future__ import annotations
@@ -234,7 +235,10 @@ def run_trial(trial: Trial, within: float, stacks: Path | None) -> Trial:
                 if terminal.process.poll() is not None and terminal.session_gone():
                     trial.exit_seconds = time.monotonic() - hung_up
                     break
-                terminal.read(0.01)
+                if reading:
+                    terminal.read(0.01)
+                else:
+                    time.sleep(0.01)
             else:
                 if dump is not None:
                     with contextlib.suppress(ProcessLookupError):
