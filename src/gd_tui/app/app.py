@@ -5,15 +5,12 @@ Running many steps (runner.py) and the palette and its dialogs (commands.py) are
 
 from __future__ import annotations
 
-import asyncio
 import contextlib
 import gc
-import signal
-import sys
 from pathlib import Path
 
 from textual import on
-from textual.app import App, ComposeResult
+from textual.app import ComposeResult
 from textual.events import Resize
 from textual.screen import Screen
 from textual.widget import Widget
@@ -22,6 +19,7 @@ from textual.widgets import Static
 # The dialogs (gd_tui.app.screens) are imported where they are opened: none is needed
 # for the first screen, and start-up is paid on every launch.
 from gd_tui.app.commands import Commands
+from gd_tui.app.hangup import HangUp, HangUpApp
 from gd_tui.app.keys import bindings, key_for
 from gd_tui.app.messages import batch_size_message, lr_message
 from gd_tui.app.runner import Runner
@@ -41,14 +39,14 @@ from gd_tui.engine import Config, ConfigError, Machine
 from gd_tui.engine.analysis import reference
 from gd_tui.engine.breakpoints import Breakpoints
 from gd_tui.lessons import Lesson, LessonError, load_lesson
-from gd_tui.session import Session, SessionError, autosave, autosave_report, capture, restore
+from gd_tui.session import Session, SessionError, autosave, capture, restore
 
 LR_LADDER = (0.001, 0.005, 0.01, 0.02, 0.05, 0.1, 0.2, 0.5, 0.8, 1.0, 1.1, 1.5, 2.0, 5.0)
 MINI_BATCH = 16  # the book's mini-batch size (chapter 2)
 MIN_SIZE = (76, 20)  # below this the parameters pane cannot show every number on its line
 
 
-class GDApp(Commands, Runner, App[None]):
+class GDApp(Commands, Runner, HangUpApp):
     """A terminal step-debugger for gradient descent on y = b + w·x + ε."""
 
     TITLE = "gd-tui"
@@ -142,12 +140,7 @@ class GDApp(Commands, Runner, App[None]):
     def on_mount(self) -> None:
         self._chart.focus()
         self.show_state()
-        loop = asyncio.get_running_loop()
-        # A dropped SSH connection sends SIGHUP; a kill sends SIGTERM. Both save the
-        # session and exit through Textual, which restores the terminal.
-        for signal_number in (signal.SIGHUP, signal.SIGTERM):
-            with contextlib.suppress(NotImplementedError, RuntimeError, ValueError):
-                loop.add_signal_handler(signal_number, self._hang_up)
+        # A dropped SSH connection sends SIGHUP; a kill sends SIGTERM: see hangup.py.
         if self.hung_up:  # the connection dropped while the app was starting
             self._hang_up()
             return
@@ -339,12 +332,17 @@ class GDApp(Commands, Runner, App[None]):
         )
 
     def _hang_up(self) -> None:
+        if self.autosaved is not None or self.autosave_error is not None:
+            return  # once: the signal, on_mount and input queued behind it can all get here
         self._stop()
+        self._autosave()
+        self.exit()
+
+    def _autosave(self) -> None:
         try:
             self.autosaved = autosave(self.session())
         except SessionError as error:
             self.autosave_error = str(error)
-        self.exit()
 
     def action_help(self) -> None:
         from gd_tui.app.screens.help import HelpScreen
@@ -355,20 +353,10 @@ class GDApp(Commands, Runner, App[None]):
 def run_app(config: Config | None = None, *, lesson: Lesson | None = None, session: Session | None = None) -> int:
     """Run the app in this terminal; returns the exit code."""
     app = GDApp(config, lesson=lesson, session=session)
-
-    def early(signal_number: int, frame: object) -> None:
-        # Until on_mount installs the real handlers, a signal only leaves a note: dying
-        # here would leave the terminal in raw mode on the alternate screen.
-        app.hung_up = True
-
-    for signal_number in (signal.SIGHUP, signal.SIGTERM):
-        signal.signal(signal_number, early)
+    hang_up = HangUp(app)  # SIGHUP, SIGTERM, a dead terminal: saved, and gone within seconds
+    hang_up.install()
     app.run()
-    for line in autosave_report(app.autosaved, app.autosave_error):
-        print(line, file=sys.stderr)
-    if app.autosave_error is not None:
-        return 1
-    return app.return_code or 0
+    return hang_up.finish()
 
 
 __all__ = ["GDApp", "run_app"]
