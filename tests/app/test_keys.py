@@ -443,11 +443,11 @@ async def test_t_cycles_the_charts(pane: Text, screen: Callable[[Any], str]) -> 
     async with app.run_test(size=SIZE) as pilot:
         chart = app.query_one(ChartPane)
         expected = [title for _, title, _ in TABS]
-        assert f"─{expected[0]}  t: next chart─" in screen(app)
+        assert f"━{expected[0]}  t: next chart━" in screen(app)  # the focused pane's heavy line
         for title in [*expected[1:], expected[0]]:
             await pilot.press("t")
             await pilot.pause()
-            assert f"─{title}  t: next chart─" in screen(app)
+            assert f"━{title}  t: next chart━" in screen(app)
             assert f"Chart: {title}." in pane(app, "#next")
         assert chart.current == TABS[0][0]
 

@@ -59,8 +59,17 @@ def divergence_banner(view: View) -> str | None:
     )
 
 
+def _cut(row: Text, width: int) -> Text:
+    """The last row that fits, ending with … and the key that shows the whole sentence."""
+    more = Text(f"… {key_for('notes')}: all", style="dim")
+    row = row.copy()
+    row.truncate(max(width - more.cell_len - 1, 0))
+    row.rstrip()
+    return Text.assemble(row, " ", more)
+
+
 class NextStepLine(LinesView):
-    """The sentence under the panes, wrapped to fit; a banner replaces it when the run diverged."""
+    """The sentence under the panes, wrapped (cut with … when too long); a banner replaces it on divergence."""
 
     def __init__(self, *, id: str | None = None) -> None:
         super().__init__(id=id)
@@ -103,6 +112,8 @@ class NextStepLine(LinesView):
             rows = list(text.wrap(self.app.console, width))
             for row in rows:
                 row.rstrip()  # a wrapped line keeps the space it broke at
+            if len(rows) > height >= 1:
+                rows = [*rows[: height - 1], _cut(rows[height - 1], width)]
             # Always as many lines as rows: a count that changed would repaint the whole line.
             rows += [Text()] * (height - len(rows))
             rows = rows[: max(height, 1)]

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from rich.text import Text
+from textual.dom import NoScreen
 
 from gd_tui.app.format import scalar
 from gd_tui.app.view import View
@@ -30,7 +31,10 @@ class StatusLine(LinesView):
     """Shown by the layout only in the zoomed view; built only while shown, so a press pays nothing otherwise."""
 
     def show(self, view: View) -> None:
-        if self.screen.maximized is None:
+        try:
+            if self.screen.maximized is None:
+                return
+        except NoScreen:  # a run's last frame, as the app closes
             return
         texts = status_texts(view)
         width = self.content_region.width or 78
