@@ -12,9 +12,10 @@ from textual.screen import Screen
 
 from gd_tui.app.keys import key_for, palette_entries
 from gd_tui.app.messages import batch_size_message, lr_message
+from gd_tui.app.runner import goto_target
 from gd_tui.app.widgets.chart_pane import TABS
 from gd_tui.engine import ConfigError, Machine
-from gd_tui.engine.breakpoints import Breakpoints
+from gd_tui.engine.breakpoints import Breakpoints, Predicate
 from gd_tui.export import write_history
 from gd_tui.lessons import Lesson, LessonError, builtin_names, load_lesson
 from gd_tui.session import Session, SessionError, save
@@ -42,6 +43,7 @@ class Commands(_AppBase):
         def say(self, message: str) -> None: ...
         def _act(self, message: str = "") -> None: ...
         def _stop(self, message: str | None = None) -> None: ...
+        def _start(self, predicate: Callable[[], Predicate], target: str | None) -> None: ...
         def _show_chart(self, tab_id: str) -> None: ...
         def _use_machine(self, machine: Machine, message: str) -> None: ...
         def load_lesson(self, lesson: Lesson) -> None: ...
@@ -56,6 +58,18 @@ class Commands(_AppBase):
         from gd_tui.app.screens.breakpoints import BreakpointsScreen
 
         self.push_screen(BreakpointsScreen(self.view.breakpoints), apply)
+
+    def action_goto(self) -> None:
+        def apply(text: str) -> str:
+            state = self.machine.state
+            predicate, target = goto_target(text, state.epoch, state.update)
+            # After the dialog has gone: the run's own messages and its pause are continue's.
+            self.call_later(self._start, lambda: predicate, target)
+            return ""
+
+        self._stop()
+        state = self.machine.state
+        self._ask("Go to epoch (such as 1000) or update (such as u250)", str(state.epoch + 1), apply)
 
     def action_save(self) -> None:
         def check(text: str) -> str | None:
