@@ -53,6 +53,7 @@ class GDApp(Commands, Runner, App[None]):
     CSS_PATH = Path(__file__).parent / "app.tcss"  # absolute: subclasses live elsewhere
     ENABLE_COMMAND_PALETTE = True
     VERTICAL_BREAKPOINTS = [(0, "-short"), (32, "-tall")]
+    HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (110, "-wide")]  # the help's one or two columns
     # A zoomed pane keeps, under it, where the run stands, the next step and the keys.
     ALLOW_IN_MAXIMIZED_VIEW = "StatusLine, NextStepLine, KeyBar"
     # Escape pauses a run first (action_pause), then restores a zoomed pane.
