@@ -286,8 +286,16 @@ class GDApp(Commands, Runner, App[None]):
         self._set_batch_size(max(1, sizes[self.machine.mode]))
 
     def action_log_scale(self) -> None:
-        self.view.log_scale = not self.view.log_scale
-        self._chart.show(self.view)
+        view = self.view
+        view.log_scale = not view.log_scale
+        self._chart.show(view)
+        if self._chart.shown != "loss-history":
+            state = "on" if view.log_scale else "off"
+            self.say(f"Log scale {state}: it applies to the loss history ({key_for('next_chart')} shows it).")
+        elif self._chart.log_forced():
+            self.say("Log scale stays: the losses span too many powers of ten for a linear axis.")
+        elif view.message.startswith("Log scale"):
+            self.say("")
 
     def action_next_chart(self) -> None:
         title = self._chart.next_tab()

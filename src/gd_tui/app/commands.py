@@ -72,11 +72,17 @@ class Commands(_AppBase):
         self._ask("Go to epoch (such as 1000) or update (such as u250)", str(state.epoch + 1), apply)
 
     def action_save(self) -> None:
+        asked: list[Path] = []  # the existing file the user was warned about
+
         def check(text: str) -> str | None:
             if not text:
                 return "file: type a file name, such as gd-tui-session.json"
             try:
-                save(self.session(), _typed_path(text))
+                path = _typed_path(text)
+                if path.is_file() and path not in asked:
+                    asked.append(path)
+                    return f"{text} exists: Enter again replaces it, or type another name"
+                save(self.session(), path)
             except SessionError as error:
                 return str(error)
             return None

@@ -57,9 +57,11 @@ def converged(machine: Machine) -> str | None:
             before, after = float(losses[-2]), float(losses[-1])
             if abs(after - before) <= LOSS_CONVERGED * abs(before):
                 return f"the epoch's mean loss {after:.12g} changed by less than {LOSS_CONVERGED:g} (relative)"
-        if len(losses) > PATIENCE:
+        if machine.mode != "batch" and len(losses) > PATIENCE:
             best = float(losses[:-PATIENCE].min())
-            if float(losses[-PATIENCE:].min()) >= best * (1 - LOSS_CONVERGED):
+            recent = losses[-PATIENCE:]
+            # Levelled off, not climbing away: a loss that grows is a run diverging.
+            if float(recent.min()) >= best * (1 - LOSS_CONVERGED) and float(recent.max()) <= 2 * best:
                 return f"the epoch's mean loss has not gone below {best:.8g} in {PATIENCE} epochs"
     return None
 

@@ -23,7 +23,8 @@ def next_sentence(view: View) -> str:
         case 0:
             return f"Next: step 0, initialize — draw a random b and w (seed {machine.config.seed}) to start from."
         case 1:
-            return f"Next: step 1, forward — predict ŷ = b + w·x for the {n} points of {where}."
+            points = "the 1 point" if n == 1 else f"the {n} points"
+            return f"Next: step 1, forward — predict ŷ = b + w·x for {points} of {where}."
         case 2:
             return "Next: step 2, loss — how far off are we? error = ŷ − y, loss = mean(error²)."
         case 3:
@@ -81,7 +82,9 @@ class NextStepLine(LinesView):
     def build(self, view: View) -> Text:
         banner = divergence_banner(view)
         if banner:
-            return Text(banner, style="bold reverse")
+            # A message (saved, refused, ...) still shows, before the banner.
+            alarm = Text(banner, style="bold reverse")
+            return Text.assemble((view.message, "bold"), "  ", alarm) if view.message else alarm
         text = Text(next_sentence(view))
         note = view.step_notes.get(view.machine.state.cursor)
         if view.message:
