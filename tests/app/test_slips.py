@@ -1,4 +1,4 @@
-"""The small slips: save asks before it overwrites, l says why it changed nothing, plurals, a checkbox without colour."""
+"""Small slips: save asks before it overwrites, l says why nothing changed, plurals, a checkbox without colour."""
 
 from __future__ import annotations
 
