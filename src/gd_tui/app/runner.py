@@ -149,10 +149,7 @@ class Runner(_AppBase):
         """Run toward `target`; short runs finish within this key press, long ones go on in a worker."""
         self._stop()
         if self.machine.state.diverged:
-            self._act(
-                f"The run has diverged: step back ({key_for('back')}), lower the learning rate "
-                f"({key_for('lr_down')}) or reset ({key_for('reset')})."
-            )
+            self._act()  # nothing runs: the DIVERGED banner already says what to do
             return
         self._run_active = True
         # A key press that finishes at once must not wait for a worker: the next press
