@@ -69,7 +69,7 @@ class Commands(_AppBase):
 
         self._stop()
         state = self.machine.state
-        self._ask("Go to epoch (such as 1000) or update (such as u250)", str(state.epoch + 1), apply)
+        self._ask("Go to epoch N or update uN", str(state.epoch + 1), apply)
 
     def action_save(self) -> None:
         asked: list[Path] = []  # the existing file the user was warned about
