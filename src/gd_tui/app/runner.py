@@ -74,10 +74,12 @@ def goto_target(text: str, epoch: int, update: int) -> tuple[Predicate, str]:
     number = int(match[2])
     if match[1]:
         if number <= update:
-            raise ValueError(f"go to: update {number} is done already (this is update {update}); r resets")
+            raise ValueError(
+                f"go to: update {number} is done already (this is update {update}); {key_for('reset')} resets"
+            )
         return (lambda state: state.update >= number and state.last_step == 5), f"update {number}"
     if number <= epoch:
-        raise ValueError(f"go to: epoch {number} is done already (this is epoch {epoch}); r resets")
+        raise ValueError(f"go to: epoch {number} is done already (this is epoch {epoch}); {key_for('reset')} resets")
     return (lambda state: state.epoch >= number), f"epoch {number}"
 
 

@@ -55,7 +55,8 @@ class HelpScreen(ModalScreen[None]):
         for name, what in STEPS:
             steps.add_row(name, what)
         with VerticalScroll(id="help"):
-            yield Static(Text("escape, ? or q closes this help · ↑ ↓ PgUp PgDn scroll", style="dim"))
+            close = f"escape, {key_for('help')} or q closes this help · ↑ ↓ PgUp PgDn scroll"
+            yield Static(Text(close, style="dim"))
             with Horizontal(id="help-keys"):
                 for groups in COLUMNS:
                     with Vertical(classes="help-column"):
