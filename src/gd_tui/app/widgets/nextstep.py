@@ -63,8 +63,12 @@ def divergence_banner(view: View) -> str | None:
 def _cut(row: Text, width: int) -> Text:
     """The last row that fits, ending with … and the key that shows the whole sentence."""
     more = Text(f"… {key_for('notes')}: all", style="dim")
+    limit = max(width - more.cell_len - 1, 0)
+    space = row.plain.rfind(" ", 0, limit + 1)
+    if space > limit // 2:  # at a word's end, not in its middle
+        limit = space
     row = row.copy()
-    row.truncate(max(width - more.cell_len - 1, 0))
+    row.truncate(limit)
     row.rstrip()
     return Text.assemble(row, " ", more)
 
