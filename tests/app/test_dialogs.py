@@ -15,6 +15,7 @@ from gd_tui.app import GDApp
 from gd_tui.app.screens.breakpoints import BreakpointsScreen
 from gd_tui.app.screens.help import HelpScreen
 from gd_tui.app.screens.lesson import LessonScreen
+from gd_tui.app.screens.notes import NotesScreen
 from gd_tui.app.screens.prompt import PromptScreen
 from gd_tui.engine import Config
 from gd_tui.engine.breakpoints import Breakpoints
@@ -161,13 +162,16 @@ async def test_a_lesson_shows_its_note_when_it_starts() -> None:
         assert app.machine.state.t == 1
 
 
-async def test_i_without_a_lesson_says_how_to_load_one(pane: Text) -> None:
+async def test_i_without_a_lesson_says_how_to_load_one(screen: Callable[[Any], str]) -> None:
     app = GDApp()
     async with app.run_test(size=SIZE) as pilot:
         await pilot.press("i")
         await pilot.pause()
-        assert not isinstance(app.screen, LessonScreen)
-        assert "No lesson is loaded" in pane(app, "#next")
+        assert isinstance(app.screen, NotesScreen)
+        assert "No lesson is loaded: ctrl+p" in " ".join(screen(app).split())
+        await pilot.press("i")
+        await pilot.pause()
+        assert not isinstance(app.screen, NotesScreen)
 
 
 async def test_s_saves_the_session(tmp_path: Path, pane: Text, same: Any, keys: Any, submit: Submit) -> None:
@@ -307,3 +311,22 @@ async def test_save_prompt_expands_the_home_directory(
         await submit(pilot, "#value", "~/saved.json")
         assert not isinstance(app.screen, PromptScreen), dialog_error(app)
         assert (home / "saved.json").is_file()
+
+
+@pytest.mark.parametrize(("size", "scrolls"), [((120, 40), False), ((80, 24), True)])
+async def test_help_fits_one_screen_at_120x40_and_scrolls_at_80x24(
+    size: tuple[int, int], scrolls: bool, screen: Callable[[Any], str]
+) -> None:
+    app = GDApp()
+    async with app.run_test(size=size) as pilot:
+        await pilot.press("question_mark")
+        await pilot.pause()
+        scroll = app.screen.query_one("#help")
+        assert (scroll.max_scroll_y > 0) is scrolls
+        rows = [row for row in screen(app).splitlines() if "│" in row]
+        assert "escape, ? or q closes this help" in rows[0], "the close hint comes first"
+        if not scrolls:
+            shown = screen(app)
+            for group in ("Stepping", "Running", "Settings", "Views", "Files", "The six steps"):
+                assert group in shown
+            assert "ctrl+c  Quit" in shown and "has made no new low in 100 epochs" in shown

@@ -48,6 +48,7 @@ KEY_TESTS = {
     "s": "test_dialogs.py::test_s_saves_the_session",
     "pagedown": "test_page_keys_scroll_the_predictions_table",
     "pageup": "test_page_keys_scroll_the_predictions_table",
+    "g": "test_goto.py::test_g_runs_to_an_epoch_or_an_update",
     "z": "test_zoom.py::test_z_zooms_the_chart_to_18_rows_and_stepping_goes_on",
     "tab": "test_zoom.py::test_the_chart_has_focus_at_start_and_tab_visits_every_pane",
     "shift+tab": "test_zoom.py::test_the_chart_has_focus_at_start_and_tab_visits_every_pane",
@@ -443,11 +444,11 @@ async def test_t_cycles_the_charts(pane: Text, screen: Callable[[Any], str]) -> 
     async with app.run_test(size=SIZE) as pilot:
         chart = app.query_one(ChartPane)
         expected = [title for _, title, _ in TABS]
-        assert f"─{expected[0]}  t: next chart─" in screen(app)
+        assert f"━{expected[0]}  t: next chart━" in screen(app)  # the focused pane's heavy line
         for title in [*expected[1:], expected[0]]:
             await pilot.press("t")
             await pilot.pause()
-            assert f"─{title}  t: next chart─" in screen(app)
+            assert f"━{title}  t: next chart━" in screen(app)
             assert f"Chart: {title}." in pane(app, "#next")
         assert chart.current == TABS[0][0]
 

@@ -65,7 +65,7 @@ SETTING_KEYS = [
 SIZES = [(80, 24), (120, 40)]  # where learners are: SSH's default, and a roomier terminal
 # Dialogs stay open across rules: keys and resizes reach them until escape closes them.
 # enter is never pressed: in the save dialog it writes a file.
-DIALOG_KEYS = ["b", "s", "question_mark", "f1", "ctrl+p"]
+DIALOG_KEYS = ["b", "s", "g", "question_mark", "f1", "ctrl+p"]
 NOT_PRESSED = {"q", "ctrl+c"}  # they quit
 DIALOGS = (BreakpointsScreen, PromptScreen, HelpScreen, LessonScreen, CommandPalette)
 # With an epoch breakpoint every run (c, e, u, digits) ends within two epochs, whatever

@@ -470,7 +470,7 @@ def test_negative_numbers_are_values(cli: Cli, argv: list[str]) -> None:
         assert result.err == "gd-tui: error: --init-b: must be a finite number (got -inf)\n"
         return
     assert result.code == 0, result.err
-    assert json.loads(result.out)["epochs"] == 1
+    assert json.loads(result.out)["epochs_done"] == 1
 
 
 def test_data_that_varies_on_a_tiny_scale_trains_and_is_standardized(cli: Cli, tmp_path: Path) -> None:

@@ -21,7 +21,7 @@ from textual.widgets import Static
 from gd_tui.app.commands import Commands
 from gd_tui.app.hangup import HangUp, HangUpApp
 from gd_tui.app.keys import bindings, key_for
-from gd_tui.app.messages import batch_size_message, lr_message
+from gd_tui.app.messages import MessageLog, batch_size_message, lr_message
 from gd_tui.app.runner import Runner
 from gd_tui.app.view import View
 from gd_tui.app.widgets.chart_pane import ChartPane
@@ -29,7 +29,7 @@ from gd_tui.app.widgets.frame import CachedScreen, Column, Row
 from gd_tui.app.widgets.gradients import GradientsPane
 from gd_tui.app.widgets.keybar import KeyBar
 from gd_tui.app.widgets.loss import LossPane
-from gd_tui.app.widgets.nextstep import NextStepLine
+from gd_tui.app.widgets.nextstep import NextStepLine, divergence_banner, next_sentence
 from gd_tui.app.widgets.params import ParamsPane
 from gd_tui.app.widgets.predictions import PredictionsTable
 from gd_tui.app.widgets.source import SourcePane
@@ -53,6 +53,7 @@ class GDApp(Commands, Runner, HangUpApp):
     CSS_PATH = Path(__file__).parent / "app.tcss"  # absolute: subclasses live elsewhere
     ENABLE_COMMAND_PALETTE = True
     VERTICAL_BREAKPOINTS = [(0, "-short"), (32, "-tall")]
+    HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (110, "-wide")]  # the help's one or two columns
     # A zoomed pane keeps, under it, where the run stands, the next step and the keys.
     ALLOW_IN_MAXIMIZED_VIEW = "StatusLine, NextStepLine, KeyBar"
     # Escape pauses a run first (action_pause), then restores a zoomed pane.
@@ -92,6 +93,8 @@ class GDApp(Commands, Runner, HangUpApp):
         self._focus_before_small: Widget | None = None
         self._drawn_at = self._chart_drawn_at = 0.0  # when a run last redrew (perf_counter)
         self._show_pending = False
+        self.message_log = MessageLog()
+        self._logged_divergence: tuple[int, int, int] | None = None
         self.autosaved: Path | None = None
         self.autosave_error: str | None = None
         self.hung_up = False  # a signal came before the app could handle it
@@ -117,9 +120,9 @@ class GDApp(Commands, Runner, HangUpApp):
         )
         self._status = StatusLine(id="status")
         self._panes = (source, params, loss, gradients, self._table, self._next_step, self._status)
-        # The panes take focus: tab moves it, z zooms the one that has it.
-        for pane in (source, loss, gradients, params, self._table, self._chart):
-            pane.can_focus = True
+        # The panes tab visits, in order; z zooms the one it is on (the chart at start).
+        self._zoomable = (source, loss, gradients, params, self._table, self._chart)
+        self._chart.add_class("-focus")
         with Row(id="main"):
             with Column(id="left"):
                 yield source
@@ -138,14 +141,13 @@ class GDApp(Commands, Runner, HangUpApp):
         return CachedScreen(id="_default")
 
     def on_mount(self) -> None:
-        self._chart.focus()
         self.show_state()
         # A dropped SSH connection sends SIGHUP; a kill sends SIGTERM: see hangup.py.
         if self.hung_up:  # the connection dropped while the app was starting
             self._hang_up()
             return
         if self._show_lesson:
-            self.action_lesson()
+            self.show_lesson_note()
         self.call_after_refresh(self._collector_on)  # see on_load
 
     # Building the first screen allocates a great many objects that all live as long as
@@ -196,10 +198,17 @@ class GDApp(Commands, Runner, HangUpApp):
         if chart:
             self._chart.show(view)
         view.fresh = False
+        diverged_at = view.machine.state.diverged_at
+        if diverged_at != self._logged_divergence:
+            self._logged_divergence = diverged_at
+            banner = divergence_banner(view)
+            if banner:
+                self.message_log.add(view.machine, banner)
 
     def say(self, message: str) -> None:
         """Put a one-line message before the next-step sentence."""
         self.view.message = message
+        self.message_log.add(self.machine, message)
         self._next_step.show(self.view)
 
     def _act(self, message: str = "") -> None:
@@ -209,6 +218,7 @@ class GDApp(Commands, Runner, HangUpApp):
         its one call on the machine, but the panes redraw once for the whole burst.
         """
         self.view.message = message
+        self.message_log.add(self.machine, message)
         if not self._show_pending:
             self._show_pending = True
             self.call_later(self._show_now)
@@ -278,8 +288,16 @@ class GDApp(Commands, Runner, HangUpApp):
         self._set_batch_size(max(1, sizes[self.machine.mode]))
 
     def action_log_scale(self) -> None:
-        self.view.log_scale = not self.view.log_scale
-        self._chart.show(self.view)
+        view = self.view
+        view.log_scale = not view.log_scale
+        self._chart.show(view)
+        if self._chart.shown != "loss-history":
+            state = "on" if view.log_scale else "off"
+            self.say(f"Log scale {state}: it applies to the loss history ({key_for('next_chart')} shows it).")
+        elif self._chart.log_forced():
+            self.say("Log scale stays: the losses span too many powers of ten for a linear axis.")
+        elif view.message.startswith("Log scale"):
+            self.say("")
 
     def action_next_chart(self) -> None:
         title = self._chart.next_tab()
@@ -291,22 +309,63 @@ class GDApp(Commands, Runner, HangUpApp):
     def action_table_page(self, direction: int) -> None:
         self._table.page(direction)
 
+    # The panes' focus is a class, not Textual's focus: a key goes to the focused widget
+    # and bubbles up through each of its containers' message queues before it reaches
+    # the app's bindings, and during a run every queue waits for a time slice. A pane
+    # handles no key itself, so its focus only needs to show and to say what z zooms.
+
+    def _focused_pane(self) -> int:
+        return next(i for i, pane in enumerate(self._zoomable) if pane.has_class("-focus"))
+
+    def _move_pane_focus(self, step: int) -> None:
+        panes = self._zoomable
+        now = self._focused_pane()
+        panes[now].remove_class("-focus")
+        panes[(now + step) % len(panes)].add_class("-focus")
+
+    def action_focus_next(self) -> None:
+        # Dialogs keep Textual's focus: tab moves between their fields.
+        if self.screen is self.screen_stack[0]:
+            if self.screen.maximized is None:
+                self._move_pane_focus(1)
+        else:
+            super().action_focus_next()
+
+    def action_focus_previous(self) -> None:
+        if self.screen is self.screen_stack[0]:
+            if self.screen.maximized is None:
+                self._move_pane_focus(-1)
+        else:
+            super().action_focus_previous()
+
     def action_zoom(self) -> None:
         screen = self.screen
         if screen.maximized is not None:
             screen.minimize()
             return
-        screen.maximize(screen.focused or self._chart)
+        screen.maximized = self._zoomable[self._focused_pane()]
         self._status.show(self.view)
 
-    def action_lesson(self) -> None:
+    def show_lesson_note(self) -> None:
+        """The lesson's note, as it opens: what to watch for."""
         view = self.view
         if view.lesson_note is None:
-            self.say(f"No lesson is loaded: {key_for('command_palette')} and type 'lesson' to pick one.")
             return
         from gd_tui.app.screens.lesson import LessonScreen
 
         self.push_screen(LessonScreen(view.lesson_title or "Lesson", view.lesson_note))
+
+    def action_notes(self) -> None:
+        view = self.view
+        note = view.lesson_note or f"No lesson is loaded: {key_for('command_palette')} and type 'lesson' to pick one."
+        now = [divergence_banner(view) or "", view.message, next_sentence(view)]
+        step_note = view.step_notes.get(view.machine.state.cursor)
+        if step_note:
+            now.append(step_note)
+        from gd_tui.app.screens.notes import NotesScreen
+
+        title = view.lesson_title or "Notes"
+        self.push_screen(NotesScreen(title, note, [line for line in now if line], self.message_log.newest_first()))
 
     def _use_machine(self, machine: Machine, message: str) -> None:
         """Switch to a new machine (new data or settings): its reference answers, fresh panes."""
@@ -321,9 +380,9 @@ class GDApp(Commands, Runner, HangUpApp):
         """Start the lesson's run from before step 0, with its breakpoints and notes."""
         self.lesson = lesson
         self._use_lesson_notes(lesson)
-        message = f"Lesson {lesson.name} loaded: {key_for('lesson')} shows its note."
+        message = f"Lesson {lesson.name} loaded: {key_for('notes')} shows its note."
         self._use_machine(new_machine(lesson.config), message)
-        self.action_lesson()
+        self.show_lesson_note()
 
     def session(self) -> Session:
         """Everything needed to come back to this exact state."""

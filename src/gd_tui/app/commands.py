@@ -12,10 +12,11 @@ from textual.screen import Screen
 
 from gd_tui.app.keys import key_for, palette_entries
 from gd_tui.app.messages import batch_size_message, lr_message
+from gd_tui.app.runner import goto_target
 from gd_tui.app.widgets.chart_pane import TABS
 from gd_tui.csvfile import machine as new_machine
 from gd_tui.engine import ConfigError, Machine
-from gd_tui.engine.breakpoints import Breakpoints
+from gd_tui.engine.breakpoints import Breakpoints, Predicate
 from gd_tui.export import write_history
 from gd_tui.lessons import Lesson, LessonError, builtin_names, load_lesson
 from gd_tui.session import Session, SessionError, save
@@ -43,6 +44,7 @@ class Commands(_AppBase):
         def say(self, message: str) -> None: ...
         def _act(self, message: str = "") -> None: ...
         def _stop(self, message: str | None = None) -> None: ...
+        def _start(self, predicate: Callable[[], Predicate], target: str | None) -> None: ...
         def _show_chart(self, tab_id: str) -> None: ...
         def _use_machine(self, machine: Machine, message: str) -> None: ...
         def load_lesson(self, lesson: Lesson) -> None: ...
@@ -58,12 +60,30 @@ class Commands(_AppBase):
 
         self.push_screen(BreakpointsScreen(self.view.breakpoints), apply)
 
+    def action_goto(self) -> None:
+        def apply(text: str) -> str:
+            state = self.machine.state
+            predicate, target = goto_target(text, state.epoch, state.update)
+            # After the dialog has gone: the run's own messages and its pause are continue's.
+            self.call_later(self._start, lambda: predicate, target)
+            return ""
+
+        self._stop()
+        state = self.machine.state
+        self._ask("Go to epoch N or update uN", str(state.epoch + 1), apply)
+
     def action_save(self) -> None:
+        asked: list[Path] = []  # the existing file the user was warned about
+
         def check(text: str) -> str | None:
             if not text:
                 return "file: type a file name, such as gd-tui-session.json"
             try:
-                save(self.session(), _typed_path(text))
+                path = _typed_path(text)
+                if path.is_file() and path not in asked:
+                    asked.append(path)
+                    return f"{text} exists: Enter again replaces it, or type another name"
+                save(self.session(), path)
             except SessionError as error:
                 return str(error)
             return None

@@ -8,10 +8,12 @@ from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
+from textual.content import Content
 from textual.screen import ModalScreen
 from textual.widgets import Checkbox, Input, Label, Static
 
 from gd_tui.app.format import shown
+from gd_tui.app.keys import key_for
 from gd_tui.app.screens.typed import TypedInput
 from gd_tui.engine.breakpoints import Breakpoints
 from gd_tui.engine.limits import MAX_EPOCHS
@@ -66,6 +68,14 @@ def _text(value: float | None) -> str:
     return str(value) if isinstance(value, int) else repr(float(value))
 
 
+class TickBox(Checkbox):
+    """A checkbox that reads ticked (X) or unticked (blank) without colour, as under NO_COLOR."""
+
+    def render(self) -> Content:
+        self.BUTTON_INNER = "X" if self.value else " "
+        return super().render()
+
+
 class BreakpointsScreen(ModalScreen[Breakpoints | None]):
     """Tab moves between fields, Enter applies, Escape cancels; empty fields are off."""
 
@@ -78,10 +88,13 @@ class BreakpointsScreen(ModalScreen[Breakpoints | None]):
     def compose(self) -> ComposeResult:
         current = self._current
         with Vertical(id="dialog"):
-            yield Static("[b]Breakpoints for c (continue)[/b]\nTab moves, space ticks, Enter applies, Escape cancels")
+            yield Static(
+                f"[b]Breakpoints for {key_for('continue')} (continue)[/b]\n"
+                "Tab moves, space ticks, Enter applies, Escape cancels"
+            )
             yield Label("loss below")
             yield TypedInput(_text(current.loss_below), id="loss-below", placeholder="off")
-            yield Checkbox("loss went up (from one update to the next)", current.loss_went_up, id="loss-went-up")
+            yield TickBox("loss went up (from one update to the next)", current.loss_went_up, id="loss-went-up")
             yield Label("gradient size below  (√(b_grad² + w_grad²))")
             yield TypedInput(_text(current.grad_below), id="grad-below", placeholder="off")
             yield Label("epoch reached")

@@ -27,7 +27,7 @@ class LessonScreen(ModalScreen[None]):
         with VerticalScroll(id="help"):
             yield Static(Text(visible(self._title), style="bold underline"))
             yield Static(Text(visible(self._note.strip())))
-            again = key_for("lesson")
+            again = key_for("notes")
             yield Static(Text(f"\nenter, space or escape to start · {again} shows this again", style="dim"))
 
     def action_close(self) -> None:

@@ -58,8 +58,21 @@ def divergence_banner(view: View) -> str | None:
     )
 
 
+def _cut(row: Text, width: int) -> Text:
+    """The last row that fits, ending with … and the key that shows the whole sentence."""
+    more = Text(f"… {key_for('notes')}: all", style="dim")
+    limit = max(width - more.cell_len - 1, 0)
+    space = row.plain.rfind(" ", 0, limit + 1)
+    if space > limit // 2:  # at a word's end, not in its middle
+        limit = space
+    row = row.copy()
+    row.truncate(limit)
+    row.rstrip()
+    return Text.assemble(row, " ", more)
+
+
 class NextStepLine(LinesView):
-    """The sentence under the panes, wrapped to fit; a banner replaces it when the run diverged."""
+    """The sentence under the panes, wrapped (cut with … when too long); a banner replaces it on divergence."""
 
     def __init__(self, *, id: str | None = None) -> None:
         super().__init__(id=id)
@@ -71,7 +84,9 @@ class NextStepLine(LinesView):
     def build(self, view: View) -> Text:
         banner = divergence_banner(view)
         if banner:
-            return Text(banner, style="bold reverse")
+            # A message (saved, refused, ...) still shows, before the banner.
+            alarm = Text(banner, style="bold reverse")
+            return Text.assemble((view.message, "bold"), "  ", alarm) if view.message else alarm
         text = Text(next_sentence(view))
         note = view.step_notes.get(view.machine.state.cursor)
         if view.message:
@@ -102,6 +117,8 @@ class NextStepLine(LinesView):
             rows = list(text.wrap(self.app.console, width))
             for row in rows:
                 row.rstrip()  # a wrapped line keeps the space it broke at
+            if len(rows) > height >= 1:
+                rows = [*rows[: height - 1], _cut(rows[height - 1], width)]
             # Always as many lines as rows: a count that changed would repaint the whole line.
             rows += [Text()] * (height - len(rows))
             rows = rows[: max(height, 1)]
