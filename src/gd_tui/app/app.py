@@ -93,7 +93,7 @@ class GDApp(Commands, Runner, HangUpApp):
         self._show_pending = False
         self.autosaved: Path | None = None
         self.autosave_error: str | None = None
-        self.hung_up = False  # a signal came before the app could handle it
+        self.hung_up = False  # a hang-up has come (hangup.py)
 
     def _use_lesson_notes(self, lesson: Lesson) -> None:
         self.view.breakpoints = lesson.breakpoints
