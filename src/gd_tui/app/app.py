@@ -97,7 +97,7 @@ class GDApp(Commands, Runner, HangUpApp):
         self._logged_divergence: tuple[int, int, int] | None = None
         self.autosaved: Path | None = None
         self.autosave_error: str | None = None
-        self.hung_up = False  # a signal came before the app could handle it
+        self.hung_up = False  # a hang-up has come (hangup.py)
 
     def _use_lesson_notes(self, lesson: Lesson) -> None:
         self.view.breakpoints = lesson.breakpoints

@@ -37,9 +37,11 @@ from gd_tui.session import autosave_report
 if TYPE_CHECKING:
     from textual.drivers.linux_driver import LinuxDriver
 
-BOUND = 3.5  # seconds from a hang-up to os._exit, should the normal way out be stuck
-WRITE_BOUND = 1.5  # seconds from a hang-up after which a full output queue is waited on no longer
-SAY_BOUND = 0.5  # seconds the last line may wait for room on the terminal
+# Seconds from a hang-up: the watchdog acts at BOUND and is done by BOUND + 2 * SAY_BOUND; a busy
+# machine must still find the process gone well within 5 s.
+BOUND = 3.0  # the watchdog ends the process, should the normal way out be stuck
+WRITE_BOUND = 1.0  # a full output queue (a stalled terminal) is waited on no longer
+SAY_BOUND = 0.25  # the last line waits this long at most for room on the terminal
 SIGNALS = tuple(getattr(signal, name) for name in ("SIGHUP", "SIGTERM") if hasattr(signal, name))
 INPUT = (events.InputEvent, events.Paste, events.Resize)
 # What Textual writes when it leaves application mode: for a watchdog that finds it never did.
