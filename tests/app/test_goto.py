@@ -27,7 +27,8 @@ async def test_g_runs_to_an_epoch_or_an_update(typed: str, epoch: int, update: i
         await idle(pilot)
         state = app.machine.state
         assert (state.epoch, state.update, state.last_step) == (epoch, update, 5)
-        assert f"epoch {epoch}  update {update}" in " ".join(app.query_one("#params").text.split("\n"))  # type: ignore[attr-defined]
+        params = " ".join(app.query_one("#params").text.split("\n"))  # type: ignore[attr-defined]
+        assert f"epoch {epoch + 1}" in params and f" {update} " in params  # in progress, and done
 
 
 async def test_g_mini_batch_update(idle: Any, submit: Any) -> None:

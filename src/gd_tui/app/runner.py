@@ -75,11 +75,11 @@ def goto_target(text: str, epoch: int, update: int) -> tuple[Predicate, str]:
     if match[1]:
         if number <= update:
             raise ValueError(
-                f"go to: update {number} is done already (this is update {update}); {key_for('reset')} resets"
+                f"go to: update {number} is done already ({update} updates done); {key_for('reset')} resets"
             )
         return (lambda state: state.update >= number and state.last_step == 5), f"update {number}"
     if number <= epoch:
-        raise ValueError(f"go to: epoch {number} is done already (this is epoch {epoch}); {key_for('reset')} resets")
+        raise ValueError(f"go to: epoch {number} is done already ({epoch} epochs done); {key_for('reset')} resets")
     return (lambda state: state.epoch >= number), f"epoch {number}"
 
 

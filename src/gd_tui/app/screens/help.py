@@ -23,6 +23,11 @@ STEPS = (
 )
 
 
+COUNTING = (
+    "Counting: the epoch and batch in progress count from 1 (\"epoch 3\", \"batch 2/5\"); finished work says so "
+    "(\"12 updates done\"). The same in messages, JSON and CSV."
+)
+
 CONVERGED = (
     f"With no breakpoint set, {key_for('continue')} stops once the run has converged: the gradient size is below "
     f"{GRAD_CONVERGED:g}, or an epoch changed the mean training loss by less than {LOSS_CONVERGED:g} (relative), or "
@@ -65,7 +70,7 @@ class HelpScreen(ModalScreen[None]):
                             yield Static(_keys_table([(shown, what) for g, shown, what in rows if g == group]))
             yield Static(Text("The six steps", style="bold underline"))
             yield Static(steps)
-            yield Static(Text(f"\n{CONVERGED}", style="dim"))
+            yield Static(Text(f"\n{CONVERGED}\n{COUNTING}", style="dim"))
 
     def action_close(self) -> None:
         self.dismiss(None)

@@ -8,6 +8,7 @@ from textual.app import ComposeResult
 from textual.containers import VerticalScroll
 from textual.widgets import Static
 
+from gd_tui.app.format import plural
 from gd_tui.app.keys import key_for
 from gd_tui.app.messages import Entry
 from gd_tui.app.screens.lesson import LessonScreen
@@ -37,5 +38,6 @@ class NotesScreen(LessonScreen):
             log.add_column(style="dim", no_wrap=True)
             log.add_column()
             for entry in self._log:
-                log.add_row(f"epoch {entry.epoch} update {entry.update}", entry.text)
+                # Counted as on screen: the epoch in progress from 1, the updates finished.
+                log.add_row(f"epoch {entry.epoch + 1} · {plural(entry.update, 'update')} done", entry.text)
             yield Static(log if count else Text("none yet", style="dim"))
