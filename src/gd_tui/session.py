@@ -224,14 +224,20 @@ def dumps(session: Session) -> str:
     return json.dumps(to_dict(session), indent=2, allow_nan=False) + "\n"
 
 
-def save(session: Session, path: str | os.PathLike[str], mode: int = 0o666) -> Path:
-    """Write the session to `path` atomically; raises SessionError naming the problem."""
+def checked_text(session: Session) -> str:
+    """The session file's text, or a SessionError when `load` would refuse it for its size."""
     text = dumps(session)
     if len(text.encode("utf-8")) > MAX_SESSION_BYTES:
         raise SessionError(
             f"the session is larger than {MAX_SESSION_BYTES} bytes (too many setting changes); "
             "reset to start a shorter one"
         )
+    return text
+
+
+def save(session: Session, path: str | os.PathLike[str], mode: int = 0o666) -> Path:
+    """Write the session to `path` atomically; raises SessionError naming the problem."""
+    text = checked_text(session)
     target = Path(path)
     if "\x00" in os.fspath(target):
         raise SessionError(f"{os.fspath(target)!r}: a file name cannot hold a NUL character")

@@ -447,18 +447,27 @@ class GDApp(App[None]):
         self.exit()
 
     def action_save(self) -> None:
+        message = ""
+
         def check(text: str) -> str | None:
+            nonlocal message
             if not text:
                 return "file: type a file name, such as gd-tui-session.json"
             try:
-                save(self.session(), _typed_path(text))
-            except SessionError as error:
+                if self.is_web:  # served (gd-tui serve): the file goes to the student's browser
+                    from gd_tui.app.delivery import send_session
+
+                    message = send_session(self, self.session(), text)
+                else:
+                    save(self.session(), _typed_path(text))
+                    message = f"Saved to {text}: gd-tui --resume {text} comes back here."
+            except (SessionError, ValueError) as error:
                 return str(error)
             return None
 
         def saved(text: str | None) -> None:
             if text is not None:
-                self._act(f"Saved to {text}: gd-tui --resume {text} comes back here.")
+                self._act(message)
 
         from gd_tui.app.screens.prompt import PromptScreen
 
@@ -540,6 +549,10 @@ class GDApp(App[None]):
 
     def _ask_export(self) -> None:
         def apply(text: str) -> str:
+            if self.is_web:  # served: the files go to the student's browser
+                from gd_tui.app.delivery import send_history
+
+                return send_history(self, self.machine, text)
             path = _typed_path(text)
             if not text or path.is_dir():
                 raise ValueError(f"file: give a file name such as history.csv (got {text!r})")
