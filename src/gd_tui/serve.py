@@ -316,15 +316,24 @@ def serve(options: Options) -> int:
     asyncio.set_event_loop(loop)
     for number in (signal.SIGINT, signal.SIGTERM):
         loop.add_signal_handler(number, server.request_exit)
-    # Sessions end in on_shutdown; the rest of aiohttp's shutdown need not wait a minute.
-    web.run_app(
-        server._make_app(),
-        sock=listener,
-        handle_signals=False,
-        loop=loop,
-        print=None,
-        shutdown_timeout=HANGUP_GRACE + TERM_GRACE + 1,
-    )
+    try:
+        # Sessions end in on_shutdown; the rest of aiohttp's shutdown need not wait a minute.
+        web.run_app(
+            server._make_app(),
+            sock=listener,
+            handle_signals=False,
+            loop=loop,
+            print=None,
+            shutdown_timeout=HANGUP_GRACE + TERM_GRACE + 1,
+        )
+    finally:
+        for number in (signal.SIGINT, signal.SIGTERM):
+            with contextlib.suppress(Exception):
+                loop.remove_signal_handler(number)
+        if not loop.is_closed():
+            loop.close()
+        asyncio.set_event_loop(None)
+        listener.close()
     return 0
 
 
