@@ -214,6 +214,13 @@ class ClassServer(Server):
         self.sessions: dict[str, Session] = {}
         self.started = 0  # sessions started since the server did (names their autosave directories)
         self.saves_root = state_dir() / "served" / time.strftime("%Y%m%d-%H%M%S")
+        self.stopping = False
+
+    def request_exit(self) -> None:
+        # From here on a session whose tab closes hangs up (and autosaves) rather than quits:
+        # aiohttp may close the tabs' sockets before on_shutdown runs.
+        self.stopping = True
+        super().request_exit()
 
     def initialize_logging(self) -> None:
         # textual-serve logs every request; a teacher needs the warnings only.
@@ -279,7 +286,7 @@ class ClassServer(Server):
             log.warning("a session failed: %s", error)
         finally:
             try:
-                await asyncio.shield(session.stop())
+                await asyncio.shield(session.hang_up() if self.stopping else session.stop())
             finally:
                 self.sessions.pop(session.app_service_id, None)
                 with contextlib.suppress(Exception):

@@ -85,6 +85,7 @@ class Server:
             raise AssertionError(f"gd-tui serve did not start: {first}{rest}")
         self.url: str = match.group(1)
         self.output = ""
+        self.interrupted = False
 
     @property
     def pid(self) -> int:
@@ -96,8 +97,9 @@ class Server:
 
     def stop(self, timeout: float = TIMEOUT) -> int:
         """Ctrl+C, as a teacher would; returns the exit code and keeps the output."""
-        if self.process.poll() is None:
-            self.process.send_signal(signal.SIGINT)
+        if self.process.poll() is None and not self.interrupted:
+            self.process.send_signal(signal.SIGINT)  # once: a second Ctrl+C would cut the autosaves short
+            self.interrupted = True
         try:
             out, _ = self.process.communicate(timeout=timeout)
         except subprocess.TimeoutExpired:
@@ -117,6 +119,7 @@ class Tab:
         self.screen = pyte.Screen(columns, rows)
         self.stream = pyte.ByteStream(self.screen)
         self.messages: list[list[object]] = []
+        self._pending: list[bytes] = []
         self.frames = 0
         self.closed = asyncio.Event()
         self._changed = asyncio.Event()
@@ -135,7 +138,9 @@ class Tab:
         try:
             async for message in self._socket:
                 if message.type == aiohttp.WSMsgType.BINARY:
-                    self.stream.feed(message.data)
+                    # Kept, and fed to pyte only when the screen is read: pyte is slow, and a
+                    # client busy parsing would miss the server's heartbeat with many tabs open.
+                    self._pending.append(message.data)
                     self.frames += 1
                 elif message.type == aiohttp.WSMsgType.TEXT:
                     self.messages.append(json.loads(message.data))
@@ -147,6 +152,9 @@ class Tab:
     @property
     def text(self) -> str:
         """The screen as lines of text."""
+        if self._pending:
+            self.stream.feed(b"".join(self._pending))
+            self._pending.clear()
         return "\n".join(self.screen.display)
 
     async def press(self, keys: str | Sequence[str]) -> None:
