@@ -167,3 +167,20 @@ async def test_ctrl_c_ends_every_session_and_autosaves_each(state_home: Path) ->
     assert sorted(restore(load(path)).state.t for path in saved) == [1, 3], server.output
     assert "ended 2 session(s); 2 saved" in server.output
 
+
+
+async def test_a_killed_server_leaves_no_orphans(state_home: Path) -> None:
+    server = Server(state_home=state_home)
+    try:
+        async with aiohttp.ClientSession() as http:
+            tab = await Tab(http, server.url).open()
+            await tab.wait_for("Next: step 0")
+            await tab.press(["n", "n"])
+            await tab.wait_for("Next: step 2")
+            (pid,) = server.sessions()
+            server.process.kill()  # SIGKILL: the server cannot hang up anyone
+            wait_until(lambda: not alive(pid), timeout=15, what="the session to end with its server")
+    finally:
+        server.stop()
+    (saved,) = state_home.glob("gd-tui/served/*/session-*/gd-tui/*.json")
+    assert restore(load(saved)).state.t == 2  # it hung up as over a dropped connection, and saved
