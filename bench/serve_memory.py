@@ -6,7 +6,8 @@
 Starts `gd-tui serve` on a free loopback port, opens the sessions at once over the
 websocket (as the page does), and sends session k `steps + k` presses of `n`, all
 sessions at the same time. Each one must end at the numbers the engine gives for its
-own count, so a key that reached the wrong session would show. Then it reads the
+own count, so a key that reached the wrong session would show. Each then draws every
+chart once, as a student would, and the script reads the
 proportional set size (PSS, /proc/PID/smaps_rollup: shared pages split among the
 processes that share them) of every session's process and of the server, and says how
 many sessions fit in 4 GB and 8 GB. Needs the serve-test extra. Exits 1 when a session
@@ -52,12 +53,21 @@ def expected_lines(presses: int) -> list[str]:
     ]
 
 
-def pss_mb(pid: int) -> float:
-    """The process's proportional set size in MB (Linux 4.14+)."""
+def _rollup_mb(pid: int, field: str) -> float:
     for line in Path(f"/proc/{pid}/smaps_rollup").read_text().splitlines():
-        if line.startswith("Pss:"):
+        if line.startswith(f"{field}:"):
             return int(line.split()[1]) / 1024
-    raise RuntimeError(f"no Pss line for {pid}")
+    raise RuntimeError(f"no {field} line for {pid}")
+
+
+def pss_mb(pid: int) -> float:
+    """The process's proportional set size in MB (Linux 4.14+): what it adds, shared pages split."""
+    return _rollup_mb(pid, "Pss")
+
+
+def rss_mb(pid: int) -> float:
+    """The process's resident set size in MB: shared pages counted in full (what `top` shows)."""
+    return _rollup_mb(pid, "Rss")
 
 
 async def run(sessions: int, steps: int) -> dict[str, Any]:
@@ -84,8 +94,19 @@ async def run(sessions: int, steps: int) -> dict[str, Any]:
                     except AssertionError:
                         wrong.append(k)
                 stepped = time.perf_counter() - started
+                # Every chart drawn once, as a student would, before the memory is read.
+                titles = ("Data and fit", "Loss surface", "Cross-sections", "Loss history")
+                for before, title in zip(("Loss history", *titles), titles, strict=False):
+                    await asyncio.gather(*(tab.press("t") for tab in tabs))
+                    await asyncio.gather(
+                        *(
+                            tab.wait_for(lambda text, a=before, b=title: f"─{b}" in text and f"─{a}" not in text, 300)
+                            for tab in tabs
+                        )
+                    )
                 pids = sorted(server.sessions())
                 session_pss = [pss_mb(pid) for pid in pids]
+                session_rss = [rss_mb(pid) for pid in pids]
                 server_pss = pss_mb(server.pid)
                 for tab in tabs:
                     await tab.close()
@@ -103,6 +124,7 @@ async def run(sessions: int, steps: int) -> dict[str, Any]:
             "min": round(min(session_pss), 1),
             "max": round(max(session_pss), 1),
         },
+        "session_rss_mb": round(statistics.mean(session_rss), 1),
         "server_pss_mb": round(server_pss, 1),
         "total_pss_mb": round(server_pss + sum(session_pss), 1),
         "fit_4gb": math.floor((4096 - SYSTEM_RESERVE_MB - server_pss) / per_session),
@@ -125,7 +147,7 @@ def main() -> int:
         f"opened in {result['seconds_to_open_all']} s, stepped in {result['seconds_to_step_all']} s "
         f"(load average {result['load_average'][0]})\n"
         f"PSS per session {pss['mean']} MB (min {pss['min']}, max {pss['max']}); server {result['server_pss_mb']} MB; "
-        f"total {result['total_pss_mb']} MB\n"
+        f"total {result['total_pss_mb']} MB (RSS per session {result['session_rss_mb']} MB)\n"
         f"sessions that fit, {SYSTEM_RESERVE_MB} MB left to the system: "
         f"4 GB: {result['fit_4gb']}, 8 GB: {result['fit_8gb']}"
     )

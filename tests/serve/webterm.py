@@ -16,6 +16,7 @@ import re
 import signal
 import subprocess
 import sys
+import threading
 import time
 from collections.abc import Callable, Sequence
 from pathlib import Path
@@ -120,6 +121,7 @@ class Tab:
         self.stream = pyte.ByteStream(self.screen)
         self.messages: list[list[object]] = []
         self._pending: list[bytes] = []
+        self._lock = threading.Lock()
         self.frames = 0
         self.closed = asyncio.Event()
         self._changed = asyncio.Event()
@@ -149,12 +151,16 @@ class Tab:
             self.closed.set()
             self._changed.set()
 
+    def _feed(self) -> None:
+        with self._lock:
+            pending, self._pending = self._pending, []
+            if pending:
+                self.stream.feed(b"".join(pending))
+
     @property
     def text(self) -> str:
         """The screen as lines of text."""
-        if self._pending:
-            self.stream.feed(b"".join(self._pending))
-            self._pending.clear()
+        self._feed()
         return "\n".join(self.screen.display)
 
     async def press(self, keys: str | Sequence[str]) -> None:
@@ -167,7 +173,12 @@ class Tab:
         """The screen's text once `condition` holds for it (a string: once the screen shows it)."""
         check = (lambda text: condition in text) if isinstance(condition, str) else condition
         deadline = time.monotonic() + timeout
-        while not check(self.text):
+        while True:
+            # pyte is slow: parsing in a thread keeps this loop answering the server's heartbeats
+            # (a client that does not is dropped, as a frozen browser would be).
+            await asyncio.to_thread(self._feed)
+            if check(self.text):
+                break
             remaining = deadline - time.monotonic()
             if remaining <= 0 or self.closed.is_set():
                 state = "closed" if self.closed.is_set() else f"still waiting after {timeout:g} s"
