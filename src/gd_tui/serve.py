@@ -17,16 +17,17 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import ctypes
 import ipaddress
 import logging
 import signal
 import socket
 import sys
 import time
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 import aiohttp_jinja2
 from aiohttp import web
@@ -109,15 +110,26 @@ def url_of(listener: socket.socket, host: str) -> str:
     return f"http://{shown}:{port}/"
 
 
+def _prctl() -> Callable[..., int] | None:
+    """libc's prctl, looked up in the server (Linux), so that the forked child imports nothing."""
+    if not sys.platform.startswith("linux"):
+        return None
+    try:
+        return cast("Callable[..., int]", ctypes.CDLL(None).prctl)
+    except (OSError, AttributeError):
+        return None
+
+
+PRCTL = _prctl()
+PR_SET_PDEATHSIG = 1
+
+
 def _die_with_parent() -> None:
     """In the child before exec: SIGHUP when the server dies, however it dies (Linux only)."""
-    # A server killed with SIGKILL cannot hang up its sessions; the kernel can.
-    with contextlib.suppress(Exception):
-        import ctypes
-
-        libc = ctypes.CDLL(None, use_errno=True)
-        pr_set_pdeathsig = 1
-        libc.prctl(pr_set_pdeathsig, signal.SIGHUP)
+    # A server killed with SIGKILL cannot hang up its sessions; the kernel can. Between fork
+    # and exec only a plain C call is safe (another thread may hold the import lock).
+    if PRCTL is not None:
+        PRCTL(PR_SET_PDEATHSIG, int(signal.SIGHUP))
 
 
 class Session(AppService):
@@ -150,7 +162,7 @@ class Session(AppService):
             stderr=asyncio.subprocess.PIPE,
             env=self._build_environment(width=width, height=height),
             start_new_session=True,
-            preexec_fn=_die_with_parent if sys.platform == "linux" else None,
+            preexec_fn=_die_with_parent if PRCTL is not None else None,
         )
         assert process.stdin is not None
         self._stdin = process.stdin
