@@ -136,6 +136,7 @@ def build_parser() -> argparse.ArgumentParser:
     serve.add_argument(
         "--max-sessions",
         type=_whole(1, MAX_SESSIONS),
+        metavar="N",
         default=40,
         help="browser tabs served at once; past it a tab is told the class is full (default 40)",
     )

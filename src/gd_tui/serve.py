@@ -18,6 +18,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import ctypes
+import errno
 import ipaddress
 import logging
 import signal
@@ -90,11 +91,11 @@ def bind(host: str, port: int) -> socket.socket:
         listener.listen(128)
     except OSError as error:
         listener.close()
-        if error.errno == 98 or error.errno == 48:  # EADDRINUSE (Linux, macOS)
+        if error.errno == errno.EADDRINUSE:
             raise ServeError(f"--port: {port} is in use on {host}; pick another port") from None
-        if error.errno == 13:  # EACCES
+        if error.errno == errno.EACCES:
             raise ServeError(f"--port: {port} needs privileges on this machine; use a port above 1023") from None
-        if error.errno == 99 or error.errno == 49:  # EADDRNOTAVAIL
+        if error.errno == errno.EADDRNOTAVAIL:
             raise ServeError(f"--host: {host} is not an address of this machine") from None
         raise ServeError(f"--host/--port: cannot listen on {host}:{port} ({error.strerror})") from None
     listener.setblocking(False)
@@ -104,7 +105,7 @@ def bind(host: str, port: int) -> socket.socket:
 def url_of(listener: socket.socket, host: str) -> str:
     """The address to open in a browser for this listening socket."""
     port = listener.getsockname()[1]
-    shown = "127.0.0.1" if host in ("", "0.0.0.0") else host
+    shown = "localhost" if host in ("", "0.0.0.0", "::") else host  # every address: this one works here
     if ":" in shown:
         shown = f"[{shown}]"
     return f"http://{shown}:{port}/"

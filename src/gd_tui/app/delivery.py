@@ -8,6 +8,7 @@ text: the download is then byte for byte what `gd-tui run --history` writes.
 from __future__ import annotations
 
 import io
+import re
 
 from textual.app import App
 
@@ -15,12 +16,17 @@ from gd_tui.engine import Machine
 from gd_tui.export import epochs_csv, epochs_path, updates_csv
 from gd_tui.session import Session, checked_text
 
+SAFE_NAME = re.compile(r"[A-Za-z0-9._-]+")
+
 
 def download_name(text: str, example: str) -> str:
     """The file name a typed name gives in the browser's downloads (no directories: the browser picks)."""
     name = text.replace("\\", "/").rsplit("/", 1)[-1].strip()
-    if name in ("", ".", "..") or "\x00" in name:
+    if name in ("", ".", ".."):
         raise ValueError(f"file: give a file name such as {example} (got {text!r})")
+    # The name travels unquoted in a Content-Disposition header (textual-serve writes it so).
+    if not SAFE_NAME.fullmatch(name):
+        raise ValueError(f"file: {name!r}: use letters, digits, '.', '_' and '-' only, as in {example}")
     return name
 
 
