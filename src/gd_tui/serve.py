@@ -313,7 +313,8 @@ class ClassServer(Server):
         saved = sorted(self.saves_root.glob("session-*/gd-tui/*.json")) if self.saves_root.is_dir() else []
         if sessions:
             print(
-                f"gd-tui serve: ended {len(sessions)} session(s); {len(saved)} saved under {self.saves_root}",
+                f"gd-tui serve: ended {len(sessions)} session(s); {len(saved)} saved under {self.saves_root} "
+                "(gd-tui --resume FILE reopens one)",
                 flush=True,
             )
 
