@@ -4,12 +4,14 @@ from __future__ import annotations
 
 import socket
 import sys
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import pytest
-from conftest import Cli
 
 from gd_tui.cli import SERVE_INSTALL
+
+if TYPE_CHECKING:  # for the annotations only: pytest loads the conftest itself
+    from conftest import Cli
 
 
 def one_error_line(result: Any, *parts: str) -> None:
