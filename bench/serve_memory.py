@@ -25,6 +25,7 @@ import statistics
 import sys
 import tempfile
 import time
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -32,7 +33,7 @@ REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO / "tests" / "serve"))  # the websocket client the tests use
 
 import aiohttp  # noqa: E402
-from webterm import Server, Tab  # noqa: E402
+from webterm import Server, Tab, updates_done  # noqa: E402
 
 from gd_tui.app.format import num  # noqa: E402
 from gd_tui.engine import Config, Machine  # noqa: E402
@@ -40,17 +41,15 @@ from gd_tui.engine import Config, Machine  # noqa: E402
 SYSTEM_RESERVE_MB = 1024  # left to the operating system and the rest when counting seats
 
 
-def expected_lines(presses: int) -> list[str]:
-    """What the Parameters pane shows after `presses` steps of the book's run."""
+def expected(presses: int) -> Callable[[str], bool]:
+    """A screen condition: the Parameters pane shows the book's run after `presses` steps."""
     machine = Machine(Config())
     for _ in range(presses):
         machine.advance()
     state = machine.state
-    return [
-        f"b {num(state.b).rjust(12)}",
-        f"w {num(state.w).rjust(12)}",
-        f"epoch {state.epoch}  update {state.update}  ",
-    ]
+    lines = (f"b {num(state.b).rjust(12)}", f"w {num(state.w).rjust(12)}")
+    done = updates_done(state.update)
+    return lambda text: all(line in text for line in lines) and done(text)
 
 
 def _rollup_mb(pid: int, field: str) -> float:
@@ -58,6 +57,11 @@ def _rollup_mb(pid: int, field: str) -> float:
         if line.startswith(f"{field}:"):
             return int(line.split()[1]) / 1024
     raise RuntimeError(f"no {field} line for {pid}")
+
+
+def shows_chart(title: str, previous: str) -> Callable[[str], bool]:
+    """A screen condition: the chart pane shows `title` (titled "TITLE  t: next chart")."""
+    return lambda text: f"{title}  t:" in text and f"{previous}  t:" not in text
 
 
 def pss_mb(pid: int) -> float:
@@ -88,22 +92,16 @@ async def run(sessions: int, steps: int) -> dict[str, Any]:
                 await asyncio.gather(*(step(tab, count) for tab, count in zip(tabs, counts, strict=True)))
                 wrong = []
                 for k, (tab, count) in enumerate(zip(tabs, counts, strict=True)):
-                    want = expected_lines(count)
                     try:
-                        await tab.wait_for(lambda text, want=want: all(line in text for line in want), timeout=300)
+                        await tab.wait_for(expected(count), timeout=300)
                     except AssertionError:
                         wrong.append(k)
                 stepped = time.perf_counter() - started
                 # Every chart drawn once, as a student would, before the memory is read.
                 titles = ("Data and fit", "Loss surface", "Cross-sections", "Loss history")
-                for before, title in zip(("Loss history", *titles), titles, strict=False):
+                for previous, title in zip(("Loss history", *titles), titles, strict=False):
                     await asyncio.gather(*(tab.press("t") for tab in tabs))
-                    await asyncio.gather(
-                        *(
-                            tab.wait_for(lambda text, a=before, b=title: f"─{b}" in text and f"─{a}" not in text, 300)
-                            for tab in tabs
-                        )
-                    )
+                    await asyncio.gather(*(tab.wait_for(shows_chart(title, previous), 300) for tab in tabs))
                 pids = sorted(server.sessions())
                 session_pss = [pss_mb(pid) for pid in pids]
                 session_rss = [rss_mb(pid) for pid in pids]

@@ -13,6 +13,7 @@ import pytest
 if TYPE_CHECKING:
     from webterm import Server
 
+
 @pytest.fixture(scope="module")
 def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
     """One `gd-tui serve` (the book's run) shared by a module's tests; Ctrl+C at the end."""

@@ -15,7 +15,7 @@ import shutil
 import subprocess
 import sys
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
@@ -26,7 +26,7 @@ for module in ("textual_serve", "pyte", "aiohttp", "playwright"):
 
 import pyte  # noqa: E402  (after the skip: optional helpers)
 from playwright.sync_api import Browser, Download, Page, WebSocket, sync_playwright  # noqa: E402
-from webterm import Server, alive, next_step, wait_until  # noqa: E402
+from webterm import Server, alive, next_step, updates_done, wait_until  # noqa: E402
 
 CHROMIUM = os.environ.get("GD_TUI_CHROMIUM") or shutil.which("chromium") or "/usr/bin/chromium"
 ARGS = [
@@ -84,11 +84,12 @@ class BrowserTab:
     def text(self) -> str:
         return "\n".join(self.screen.display)
 
-    def wait_for(self, text: str, timeout: float = TIMEOUT) -> str:
+    def wait_for(self, condition: str | Callable[[str], bool], timeout: float = TIMEOUT) -> str:
+        check = (lambda text: condition in text) if isinstance(condition, str) else condition
         deadline = time.monotonic() + timeout
-        while text not in self.text:
+        while not check(self.text):
             if time.monotonic() > deadline:
-                raise AssertionError(f"{text!r} not on screen after {timeout:g} s:\n{self.text}")
+                raise AssertionError(f"{condition!r} not on screen after {timeout:g} s:\n{self.text}")
             self.page.wait_for_timeout(100)  # lets Playwright deliver the frames meanwhile
         return self.text
 
@@ -148,7 +149,7 @@ def test_export_downloads_what_run_history_writes(browser: Browser, served: Serv
     tab = BrowserTab(browser, served.url)
     for epoch in (1, 2, 3):  # three whole epochs (an `e` during a run would only retarget it)
         tab.press("e")
-        tab.wait_for(f"epoch {epoch}  update {epoch}")
+        tab.wait_for(updates_done(epoch))
     tab.press("Control+p")
     tab.wait_for("🔎")
     tab.page.keyboard.type("export history")
@@ -178,4 +179,3 @@ def screenshot(page: Page, tmp_path: Path) -> None:
     assert picture.read_bytes().startswith(b"\x89PNG")
     if os.environ.get("GD_TUI_SCREENSHOTS"):
         shutil.copyfile(picture, REPO / "screenshots" / "browser.png")
-

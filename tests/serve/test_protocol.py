@@ -17,7 +17,7 @@ for module in ("textual_serve", "pyte", "aiohttp"):
     pytest.importorskip(module, reason=NEEDS)
 
 import aiohttp  # noqa: E402  (after the skip: optional helpers)
-from webterm import Server, Tab, alive, next_step, wait_until  # noqa: E402
+from webterm import Server, Tab, alive, next_step, updates_done, wait_until  # noqa: E402
 
 BOOK_LOSS = "2.74215777"  # the loss after step 2 of the book's first update
 
@@ -71,7 +71,7 @@ async def test_export_downloads_exactly_what_run_history_writes(server: Server, 
         await tab.wait_for("Next: step 0")
         for epoch in (1, 2, 3):  # three whole epochs (an `e` during a run would only retarget it)
             await tab.press("e")
-            await tab.wait_for(f"epoch {epoch}  update {epoch}")
+            await tab.wait_for(updates_done(epoch))
         await tab.press("\x10")  # ctrl+p: the command palette
         await tab.wait_for("🔎")
         await tab.press(list("export history"))
@@ -167,7 +167,6 @@ async def test_ctrl_c_ends_every_session_and_autosaves_each(state_home: Path) ->
     saved = sorted(state_home.glob("gd-tui/served/*/session-*/gd-tui/*.json"))
     assert sorted(restore(load(path)).state.t for path in saved) == [1, 3], server.output
     assert "ended 2 session(s); 2 saved" in server.output
-
 
 
 async def test_a_killed_server_leaves_no_orphans(state_home: Path) -> None:

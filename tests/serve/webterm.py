@@ -214,6 +214,12 @@ class Tab:
                 await self._reader
 
 
+def updates_done(count: int) -> Callable[[str], bool]:
+    """A screen condition: the Parameters pane counts `count` finished updates."""
+    pattern = re.compile(rf"· {count} updates? done")
+    return lambda text: pattern.search(text) is not None
+
+
 def next_step(text: str) -> str:
     """The "Next: step k, name" sentence on screen, or "" when none shows."""
     match = re.search(r"Next: step \d+, \w+", text)
