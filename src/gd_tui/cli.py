@@ -29,6 +29,8 @@ PROG = "gd-tui"
 LAST_SESSION = "\x00last"  # --resume with no FILE (no file name can hold a NUL)
 # A value such as -1e6 or -inf starts with "-", and argparse would take it for a flag.
 NEGATIVE_NUMBER = re.compile(r"-(\d|\.\d|inf|infinity|nan)", re.IGNORECASE)
+MAX_SESSIONS = 10_000  # browser tabs `serve` takes at once
+SERVE_INSTALL = "pip install 'gd-tui[serve]'"
 
 
 class UsageError(Exception):
@@ -117,7 +119,9 @@ def build_parser() -> argparse.ArgumentParser:
         metavar="FILE",
         help="reopen a saved session (no FILE: the one saved when the app last lost its terminal)",
     )
-    commands = parser.add_subparsers(dest="command", metavar="{trace,run,lessons,sessions}", parser_class=_Parser)
+    commands = parser.add_subparsers(
+        dest="command", metavar="{trace,run,lessons,sessions,serve}", parser_class=_Parser
+    )
     trace = commands.add_parser("trace", help="print each executed step, from step 0")
     trace.add_argument("--steps", type=_whole(0, MAX_STEPS), default=6, help="steps to execute (default 6)")
     trace.add_argument("--json", action="store_true", help="one JSON object per line")
@@ -133,6 +137,22 @@ def build_parser() -> argparse.ArgumentParser:
     add_config_flags(run)
     commands.add_parser("lessons", help="list the built-in lessons, one line each")
     commands.add_parser("sessions", help="list the autosaved sessions, newest first (gd-tui --resume FILE opens one)")
+    serve = commands.add_parser(
+        "serve",
+        help="serve gd-tui to web browsers, one session per tab (needs the serve extra)",
+        description="Every browser tab gets its own gd-tui with these settings. Save and export "
+        "download the file to the browser; --resume is not offered in a served session.",
+    )
+    serve.add_argument("--host", default="127.0.0.1", help="address to listen on (default 127.0.0.1: this machine)")
+    serve.add_argument("--port", type=_whole(0, 65535), default=8000, help="port (default 8000; 0 picks a free one)")
+    serve.add_argument(
+        "--max-sessions",
+        type=_whole(1, MAX_SESSIONS),
+        metavar="N",
+        default=40,
+        help="browser tabs served at once; past it a tab is told the class is full (default 40)",
+    )
+    add_config_flags(serve)
     return parser
 
 
@@ -248,6 +268,31 @@ def _resumed_session(args: argparse.Namespace) -> Session:
     return session
 
 
+def _app_args(args: argparse.Namespace) -> tuple[str, ...]:
+    """The flags of this command line that every served session's gd-tui gets, as command-line text."""
+    argv: list[str] = []
+    for name in ("lesson", *CONFIG_FLAGS):
+        value = getattr(args, name, None)
+        if value is None:
+            continue
+        if name in ("lesson", "data") and Path(value).exists():
+            value = str(Path(value).resolve())  # the same file whatever directory a session starts in
+        argv += ["--" + name.replace("_", "-"), repr(value) if isinstance(value, float) else str(value)]
+    return tuple(argv)
+
+
+def _serve(args: argparse.Namespace, config: Config) -> int:
+    try:
+        from gd_tui.serve import Options, ServeError, serve
+    except ImportError:
+        raise UsageError(f"serve: needs the serve extra: {SERVE_INSTALL}") from None
+    Machine(config)  # a bad --data file is refused here, not in every student's tab
+    try:
+        return serve(Options(args.host, args.port, args.max_sessions, _app_args(args)))
+    except ServeError as error:
+        raise UsageError(str(error)) from None
+
+
 def _history_target(name: str) -> Path:
     """Refuse a --history path that cannot be written before spending time on the run."""
     if not name:
@@ -346,6 +391,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             from gd_tui.app import run_app  # the UI loads only when it is needed
 
             return run_app(config, lesson=lesson)
+        if args.command == "serve":
+            return _serve(args, config)
         history = None if args.command != "run" or args.history is None else _history_target(args.history)
         machine = Machine(config, dataset(config))
         with _exit_cleanly_on_signals():

@@ -288,12 +288,8 @@ def dumps(session: Session) -> str:
     return text.replace(json.dumps(_SETTINGS_MARK), listed, 1) + "\n"
 
 
-def save(session: Session, path: str | os.PathLike[str], mode: int = 0o600) -> Path:
-    """Write the session to `path` atomically; raises SessionError naming the problem.
-
-    A new file is private to the user (0600: it can name a private data file); an
-    existing one keeps its mode.
-    """
+def checked_text(session: Session) -> str:
+    """The session file's text, or a SessionError when `load` would refuse it for its size."""
     if len(session.settings) > MAX_SETTINGS:
         raise SessionError(
             f"the session holds {len(session.settings)} setting changes, more than the {MAX_SETTINGS} "
@@ -305,6 +301,16 @@ def save(session: Session, path: str | os.PathLike[str], mode: int = 0o600) -> P
             f"the session is larger than {MAX_SESSION_BYTES} bytes (too many setting changes); "
             "reset to start a shorter one"
         )
+    return text
+
+
+def save(session: Session, path: str | os.PathLike[str], mode: int = 0o600) -> Path:
+    """Write the session to `path` atomically; raises SessionError naming the problem.
+
+    A new file is private to the user (0600: it can name a private data file); an
+    existing one keeps its mode.
+    """
+    text = checked_text(session)
     name = os.fspath(path)
     if not name:
         raise SessionError("no file name given; give a file name such as session.json")

@@ -329,4 +329,4 @@ async def test_help_fits_one_screen_at_120x40_and_scrolls_at_80x24(
             shown = screen(app)
             for group in ("Stepping", "Running", "Settings", "Views", "Files", "The six steps"):
                 assert group in shown
-            assert "ctrl+c  Quit" in shown and "has made no new low in 100 epochs" in shown
+            assert "ctrl+c  Quit" in shown and "no new low in 100 epochs" in shown

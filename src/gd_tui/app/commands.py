@@ -74,23 +74,31 @@ class Commands(_AppBase):
 
     def action_save(self) -> None:
         asked: list[Path] = []  # the existing file the user was warned about
+        message = ""
 
         def check(text: str) -> str | None:
+            nonlocal message
             if not text:
                 return "file: type a file name, such as gd-tui-session.json"
             try:
-                path = _typed_path(text)
-                if path.is_file() and path not in asked:
-                    asked.append(path)
-                    return f"{text} exists: Enter again replaces it, or type another name"
-                save(self.session(), path)
-            except SessionError as error:
+                if self.is_web:  # served (gd-tui serve): the file goes to the student's browser
+                    from gd_tui.app.delivery import send_session
+
+                    message = send_session(self, self.session(), text)
+                else:
+                    path = _typed_path(text)
+                    if path.is_file() and path not in asked:
+                        asked.append(path)
+                        return f"{text} exists: Enter again replaces it, or type another name"
+                    save(self.session(), path)
+                    message = f"Saved to {text}: gd-tui --resume {text} comes back here."
+            except (SessionError, ValueError) as error:
                 return str(error)
             return None
 
         def saved(text: str | None) -> None:
             if text is not None:
-                self._act(f"Saved to {text}: gd-tui --resume {text} comes back here.")
+                self._act(message)
 
         from gd_tui.app.screens.prompt import PromptScreen
 
@@ -166,6 +174,10 @@ class Commands(_AppBase):
 
     def _ask_export(self) -> None:
         def apply(text: str) -> str:
+            if self.is_web:  # served: the files go to the student's browser
+                from gd_tui.app.delivery import send_history
+
+                return send_history(self, self.machine, text)
             path = _typed_path(text)
             if not text or path.is_dir():
                 raise ValueError(f"file: give a file name such as history.csv (got {text!r})")

@@ -24,14 +24,14 @@ STEPS = (
 
 
 COUNTING = (
-    "Counting: the epoch and batch in progress count from 1 (\"epoch 3\", \"batch 2/5\"); finished work says so "
-    "(\"12 updates done\"). The same in messages, JSON and CSV."
+    'Counting from 1: "epoch 3" and "batch 2/5" are in progress, finished work says so ("12 updates done"); '
+    "the same in messages, JSON and CSV."
 )
 
 CONVERGED = (
-    f"With no breakpoint set, {key_for('continue')} stops once the run has converged: the gradient size is below "
-    f"{GRAD_CONVERGED:g}, or an epoch changed the mean training loss by less than {LOSS_CONVERGED:g} (relative), or "
-    f"(mini-batch, stochastic) the epoch's mean loss has made no new low in {PATIENCE} epochs."
+    f"With no breakpoint, {key_for('continue')} stops when converged: gradient size below {GRAD_CONVERGED:g}, an "
+    f"epoch changing the mean loss by under {LOSS_CONVERGED:g} (relative), or (mini-batch, stochastic) no new low "
+    f"in {PATIENCE} epochs."
 )
 
 # The two columns at 120 columns and wider; one under the other below that.
@@ -70,7 +70,7 @@ class HelpScreen(ModalScreen[None]):
                             yield Static(_keys_table([(shown, what) for g, shown, what in rows if g == group]))
             yield Static(Text("The six steps", style="bold underline"))
             yield Static(steps)
-            yield Static(Text(f"\n{CONVERGED}\n{COUNTING}", style="dim"))
+            yield Static(Text(f"{CONVERGED}\n{COUNTING}", style="dim"))
 
     def action_close(self) -> None:
         self.dismiss(None)
