@@ -27,7 +27,8 @@ async def test_g_runs_to_an_epoch_or_an_update(typed: str, epoch: int, update: i
         await idle(pilot)
         state = app.machine.state
         assert (state.epoch, state.update, state.last_step) == (epoch, update, 5)
-        assert f"epoch {epoch}  update {update}" in " ".join(app.query_one("#params").text.split("\n"))  # type: ignore[attr-defined]
+        line = next(row for row in app.query_one("#params").text.splitlines() if row.startswith("epoch"))  # type: ignore[attr-defined]
+        assert line.startswith(f"epoch {epoch + 1} ") and f" {update} " in f"{line} " and "done" in line, line
 
 
 async def test_g_mini_batch_update(idle: Any, submit: Any) -> None:
@@ -45,8 +46,8 @@ async def test_g_mini_batch_update(idle: Any, submit: Any) -> None:
     [
         ("abc", "go to: type an epoch such as 1000, or u and an update such as u250 (got 'abc')"),
         ("-3", "go to: type an epoch such as 1000"),
-        ("0", "go to: epoch 0 is done already"),
-        ("u0", "go to: update 0 is done already"),
+        ("0", "go to: epoch 0 is done already (0 done); r resets"),
+        ("u0", "go to: update 0 is done already (0 done); r resets"),
     ],
 )
 async def test_g_refuses_what_it_cannot_reach(typed: str, message: str, submit: Any) -> None:

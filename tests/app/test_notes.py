@@ -78,7 +78,7 @@ async def test_the_log_holds_every_message_newest_first_with_epoch_and_update(
         expected = [
             "DIVERGED in update",
             "Saved to",
-            "Breakpoint: epoch 2 reached.",
+            "Breakpoint: 2 epochs done.",
             "Learning rate 1.5 from the next update on.",
             "Already at the start",
         ]
@@ -90,7 +90,7 @@ async def test_the_log_holds_every_message_newest_first_with_epoch_and_update(
         await pilot.pause()
         shown = flat("\n".join(widget(static) for static in app.screen.query(Static)))  # scrolled or not
         assert "Messages, newest first" in shown
-        assert shown.index("DIVERGED in update") < shown.index("epoch 2 update 2 Breakpoint: epoch 2 reached.")
+        assert shown.index("DIVERGED in update") < shown.index("epoch 3 · 2 done Breakpoint: 2 epochs done.")
 
 
 async def test_export_messages_go_to_the_log(tmp_path: Path, submit: Any) -> None:

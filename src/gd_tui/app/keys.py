@@ -8,8 +8,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass, replace
 from functools import cache
+from typing import TYPE_CHECKING
 
-from textual.binding import Binding, BindingType
+if TYPE_CHECKING:
+    from textual.binding import BindingType
+
 
 GROUPS = ("stepping", "running", "settings", "views", "files")
 
@@ -217,6 +220,9 @@ def key_for(action: str) -> str:
 
 
 def bindings() -> list[BindingType]:
+    # Textual is imported here only: key_for() serves code that imports no Textual (app/plots).
+    from textual.binding import Binding
+
     """GDApp.BINDINGS."""
     return [
         Binding(key.keys, key.action, key.label, show=key.bar, priority=key.priority, tooltip=key.help)

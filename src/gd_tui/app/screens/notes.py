@@ -37,5 +37,6 @@ class NotesScreen(LessonScreen):
             log.add_column(style="dim", no_wrap=True)
             log.add_column()
             for entry in self._log:
-                log.add_row(f"epoch {entry.epoch} update {entry.update}", entry.text)
+                # As on screen: the epoch in progress counted from 1, the updates finished.
+                log.add_row(f"epoch {entry.epoch + 1} · {entry.update} done", entry.text)
             yield Static(log if count else Text("none yet", style="dim"))
