@@ -240,12 +240,14 @@ class KeysAndResizes(RuleBasedStateMachine):
             fresh.view.log_scale = live.view.log_scale
             fresh._table.top = live._table.top
             fresh.view.message = live.view.message
-            # Focus and zoom are UI state too: the same pane, by its id.
-            focused, zoomed = live.screen.focused, live.screen.maximized
-            if focused is not None and focused.id:
-                fresh.query_one(f"#{focused.id}").focus()
+            # Focus and zoom are UI state too: the same pane, by its id (the panes' focus is a class).
+            focused = next((pane.id for pane in live.query(".-focus")), None)
+            zoomed = live.screen_stack[0].maximized
+            if focused is not None:
+                fresh.query(".-focus").remove_class("-focus")
+                fresh.query_one(f"#{focused}").add_class("-focus")
             if zoomed is not None and zoomed.id:
-                fresh.screen.maximize(fresh.query_one(f"#{zoomed.id}"))
+                fresh.screen.maximized = fresh.query_one(f"#{zoomed.id}")
             fresh.show_state()
             await pilot.pause()
             return self.screen_text(fresh)

@@ -13,7 +13,6 @@ from textual import on
 from textual.app import ComposeResult
 from textual.events import Resize
 from textual.screen import Screen
-from textual.widget import Widget
 from textual.widgets import Static
 
 # The dialogs (gd_tui.app.screens) are imported where they are opened: none is needed
@@ -90,7 +89,6 @@ class GDApp(Commands, Runner, HangUpApp):
             self.view.breakpoints = breakpoints
         self._show_lesson = show_lesson and session is None and lesson is not None and lesson.name != "book"
         self._run_active = False
-        self._focus_before_small: Widget | None = None
         self._drawn_at = self._chart_drawn_at = 0.0  # when a run last redrew (perf_counter)
         self._show_pending = False
         self.message_log = MessageLog()
@@ -174,14 +172,9 @@ class GDApp(Commands, Runner, HangUpApp):
         small = width < MIN_SIZE[0] or height < MIN_SIZE[1]
         # On the app, not self.screen: a dialog may be on top when the terminal resizes.
         self.set_class(small, "too-small")
-        main = self.screen_stack[0]
-        if not small and main.focused is None:
-            # The hidden panes lost the focus to the notice: the pane that had it gets it back.
-            main.set_focus(self._focus_before_small or self._chart)
+        # The panes' focus is a class (see _move_pane_focus): the notice leaves it where it was.
         if small:
-            if main.focused is not None:
-                self._focus_before_small = main.focused
-            main.minimize()  # the notice, not a pane cut to pieces
+            self.screen_stack[0].minimize()  # the notice, not a pane cut to pieces
             self.query_one("#too-small", Static).update(
                 f"The terminal is {width}x{height}; gd-tui needs at least {MIN_SIZE[0]}x{MIN_SIZE[1]}. "
                 "Enlarge it to go on (nothing is lost)."

@@ -11,7 +11,7 @@ from functools import partial
 from typing import TYPE_CHECKING
 
 from gd_tui.app.keys import key_for
-from gd_tui.engine.breakpoints import Predicate, end_of_epoch, end_of_update, step_done
+from gd_tui.engine.breakpoints import Predicate, apart, end_of_epoch, end_of_update, step_done
 
 if TYPE_CHECKING:
     from textual.app import App
@@ -35,22 +35,13 @@ LOSS_CONVERGED = 1e-12
 PATIENCE = 100
 
 
-def below(value: float, limit: float) -> str:
-    """`value` with as many digits as it takes to read as below `limit` (1.00e-03 would not)."""
-    for digits in range(3, 18):
-        text = f"{value:.{digits}g}"
-        if float(text) < limit:
-            return text
-    return repr(value)
-
-
 def converged(machine: Machine) -> str | None:
     """Why the run counts as converged at this step, or None."""
     state = machine.state
     if state.last_step == 3 and state.b_grad is not None and state.w_grad is not None:
         size = math.hypot(state.b_grad, state.w_grad)
         if size < GRAD_CONVERGED:
-            return f"the gradient size {below(size, GRAD_CONVERGED)} is below {GRAD_CONVERGED:g}"
+            return f"the gradient size {apart(size, GRAD_CONVERGED)} is below {GRAD_CONVERGED:g}"
     if state.last_step == 5 and state.batch == 0:  # an epoch just ended
         losses = machine.history.epoch_loss.values
         if len(losses) >= 2:
