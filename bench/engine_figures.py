@@ -24,9 +24,7 @@ from gd_tui.engine.breakpoints import epochs
 ROOT = Path(__file__).resolve().parent
 
 
-def plain_loop(
-    data: Dataset, seed: int, lr: float, n_epochs: int, drop: bool = False
-) -> tuple[np.ndarray, np.ndarray]:
+def plain_loop(data: Dataset, seed: int, lr: float, n_epochs: int, drop: bool = False) -> tuple[np.ndarray, np.ndarray]:
     """The book's loop, batch gradient descent, validation loss at each epoch's end.
 
     `drop` adds `del yhat, error` at the end of each epoch, where the Machine lets
@@ -61,7 +59,9 @@ class Timed:
     faults: int
 
 
-def _time_plain(data: Dataset, config: Config, n_epochs: int, drop: bool = False) -> tuple[Timed, np.ndarray, np.ndarray]:
+def _time_plain(
+    data: Dataset, config: Config, n_epochs: int, drop: bool = False
+) -> tuple[Timed, np.ndarray, np.ndarray]:
     faults, start = minor_faults(), time.process_time()
     b, w = plain_loop(data, config.seed, config.lr, n_epochs, drop)
     return Timed(time.process_time() - start, minor_faults() - faults), b, w
@@ -158,7 +158,9 @@ def machine_vs_loop(
         figures.append(
             Figure(
                 key=f"{key}_drop",
-                name=f"engine at N = {config.n_points:,}: the book's loop with `del yhat, error` vs without (no target)",
+                name=(
+                    f"engine at N = {config.n_points:,}: the book's loop with `del yhat, error` vs without (no target)"
+                ),
                 limit=None,
                 direction="max",
                 unit="×",
