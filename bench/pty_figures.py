@@ -368,7 +368,7 @@ def large_press_figures(repeats: int, presses: int, large_points: int) -> list[F
     ]
 
 
-def pause_latency(starts: int, pauses: int, run_seconds: float, quiet: float = 0.25) -> Figure:
+def pause_latency(starts: int, pauses: int, run_seconds: float) -> Figure:
     """`c` then `c` again: wall time from writing the pausing key to the last byte the app writes after it.
 
     The app notes its update count at SIGUSR1 (bench/launch.py), sent just before the
@@ -376,6 +376,7 @@ def pause_latency(starts: int, pauses: int, run_seconds: float, quiet: float = 0
     """
     load = load_now()
     latencies: list[float] = []
+    cpu_after: list[float] = []  # the app's CPU from the key until the screen is quiet
     after: list[int] = []
     for _ in range(starts):
         with tempfile.TemporaryDirectory() as folder:
@@ -386,11 +387,11 @@ def pause_latency(starts: int, pauses: int, run_seconds: float, quiet: float = 0
                     term.send(b"c")
                     term.drain(run_seconds)  # well under way, frames going out
                     os.kill(term.pid, signal.SIGUSR1)
-                    key_at = time.perf_counter()
+                    key_at, cpu = time.perf_counter(), term.cpu()
                     term.send(b"c")
-                    while term.drain(quiet) > 0:
-                        pass
+                    settle_start(term, timeout=30)
                     latencies.append(term.last_byte_at - key_at)
+                    cpu_after.append(term.cpu() - cpu)
                     os.kill(term.pid, signal.SIGUSR1)
                     term.drain(0.05)
             samples = json.loads(report.read_text())["samples"]
@@ -403,14 +404,18 @@ def pause_latency(starts: int, pauses: int, run_seconds: float, quiet: float = 0
         unit="ms",
         value=median(latencies) * 1e3,
         runs=[latency * 1e3 for latency in latencies],
-        subject=f"updates run after the key {span(after, digits=0)}",
+        subject=(
+            f"updates run after the key {span(after, digits=0)}; "
+            f"the app's CPU from the key to quiet {span(cpu_after, 1e3, 1)} ms"
+        ),
         reference="—",
         notes=(
             f"{starts} starts × {pauses} pauses, each after {run_seconds:g} s of `c` on the book data in an 80x24 pty; "
-            f"wall time from writing the key to the last byte read before {quiet:g} s of quiet"
+            f"wall time from writing the key to the last byte read before {SETTLED:g} s with neither output "
+            "nor more than 10% CPU"
         ),
         load=load,
-        details={"latencies": latencies, "updates_after_key": after},
+        details={"latencies": latencies, "updates_after_key": after, "cpu_after_key": cpu_after},
     )
 
 

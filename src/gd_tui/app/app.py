@@ -47,6 +47,7 @@ MIN_SIZE = (76, 20)  # below this the parameters pane cannot show every number o
 SLICE = 1 / 120  # a long run yields to keys this often (escape pauses within a slice)
 FRAME = 1 / 30  # ... redraws the panes at most this often
 CHART_FRAME = 1 / 5  # ... and the chart at most this often
+TURNS = 8  # ... and gives the event loop this many turns between slices
 
 
 class GDApp(App[None]):
@@ -342,7 +343,11 @@ class GDApp(App[None]):
     async def _run(self, predicate: Callable[[], Predicate], target: str | None) -> None:
         """Go on in time slices so keys and redraws get their turn."""
         while self._run_active and not self._slice(predicate, target):
-            await asyncio.sleep(0)
+            # A key passes through several message queues (driver, app, screen) before its
+            # binding runs, a turn of the event loop each: with one turn per slice a pausing
+            # key waited several slices (bench/run.py's pause row: updates after the key).
+            for _ in range(TURNS):
+                await asyncio.sleep(0)
 
     # --- settings ----------------------------------------------------------------
 
