@@ -65,6 +65,14 @@ class Figure:
         return self._number(self.value)
 
     @property
+    def median_shown(self) -> str:
+        """The median, with the first presses' figure beside it for a key-press row."""
+        first = self.details.get("first_ratio") if self.details else None
+        if first is None or self.value is None:
+            return self.measured
+        return f"{self.measured} (first {self.details['first']}: {first:.2f}×)"
+
+    @property
     def spread(self) -> str:
         """min–max over runs, or "—" when there was a single run."""
         if len(self.runs) < 2:
@@ -173,7 +181,7 @@ def table(figures: Sequence[Figure]) -> str:
         rows.append(
             (
                 figure.name,
-                figure.measured,
+                figure.median_shown,
                 figure.spread,
                 figure.target,
                 verdict(figure),

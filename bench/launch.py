@@ -99,7 +99,7 @@ def install_probe(config: Config, path: Path) -> None:
         faults, start = resource.getrusage(resource.RUSAGE_THREAD).ru_minflt, time.thread_time()
         state = shadow.advance()
         if state.last_step == 3:
-            numerical_gradients(scalar(state.b), scalar(state.w), state.x_batch, state.y_batch)  # type: ignore[arg-type]
+            numerical_gradients(scalar(state.b), scalar(state.w), state.x_batch, state.y_batch)
         cpu = time.thread_time() - start
         faults = resource.getrusage(resource.RUSAGE_THREAD).ru_minflt - faults
         with path.open("a") as log:

@@ -246,7 +246,8 @@ def start_figures(gd: list[Session], bare: list[Session], load: float) -> list[F
             subject=f"gd-tui {ms(median(startup_gd))} (first byte {ms(median([s.first_byte for s in gd]))})",
             reference=f"bare app {ms(median(startup_bare))} (first byte {ms(median([s.first_byte for s in bare]))})",
             notes=(
-                "wall time from spawn to the last byte of the first screen (then 0.3 s without output), 80x24 pty; "
+                "wall time from spawn to the last byte of the first screen (then 0.3 s with neither output nor more "
+                "than 10% CPU), 80x24 pty; "
                 f"{len(gd)} starts of each, interleaved, after an untimed round that writes bytecode caches"
             ),
             load=load,

@@ -5,6 +5,7 @@
     python bench/run.py --only engine   # or app
     python bench/run.py --check         # exit 1 when a figure misses its target
     python bench/run.py --compare OLD.json   # each figure's change against an earlier results file
+                                          # (bench/RESULTS.json: the last full run's)
     python bench/run.py --readme        # also rewrite the README's performance table from this run
 
 Prints a table (figure, median, min–max over runs, target, holds) and writes the
@@ -57,12 +58,19 @@ def app_importable() -> str | None:
     return None
 
 
+def progress(what: str, started: float) -> None:
+    """A line on stderr as each group of figures is done, so a long run shows where it is."""
+    print(f"bench: {what} done at {time.perf_counter() - started:.0f} s", file=sys.stderr, flush=True)
+
+
 def collect(quick: bool, only: str) -> list[Figure]:
     figures: list[Figure] = []
+    started = time.perf_counter()
     if only in ("all", "engine"):
         from engine_figures import engine_figures
 
         figures += engine_figures(quick)
+        progress("engine figures", started)
     if only in ("all", "app"):
         reason = app_importable()
         if reason is not None:
@@ -72,7 +80,9 @@ def collect(quick: bool, only: str) -> list[Figure]:
             from pty_figures import pty_figures
 
             figures += pty_figures(quick)
+            progress("figures in a pty", started)
             figures.append(chart_figure(quick))
+            progress("chart figure", started)
     return sorted(figures, key=lambda figure: ORDER.index(figure.key) if figure.key in ORDER else len(ORDER))
 
 
@@ -127,7 +137,7 @@ def readme_table(figures: list[Figure], header: dict[str, Any]) -> str:
         holds = "—" if figure.holds is None else ("yes" if figure.holds else "**no**")
         if figure.busy:
             holds += " (busy)"
-        lines.append(f"| {figure.name} | {figure.measured} | {figure.spread} | {figure.target} | {holds} |")
+        lines.append(f"| {figure.name} | {figure.median_shown} | {figure.spread} | {figure.target} | {holds} |")
     return "\n".join(lines)
 
 
@@ -220,13 +230,15 @@ def main() -> int:
     for figure in figures:
         if figure.notes:
             print(f"  {figure.key}: {figure.notes}")
-    if args.source is None:
-        target = args.markdown
-        if target is None and not args.quick and args.only == "all":
-            target = BENCH / "RESULTS.md"
-        if target is not None:
-            target.write_text(markdown(figures, header))
-        print(f"\nJSON: {args.json}" + (f"; Markdown: {target}" if target else ""))
+    target = args.markdown
+    if target is None and args.source is None and not args.quick and args.only == "all":
+        target = BENCH / "RESULTS.md"
+    if target is not None:
+        target.write_text(markdown(figures, header))
+        if target == BENCH / "RESULTS.md" and args.source is None:  # kept beside it, for --compare
+            (BENCH / "RESULTS.json").write_text(args.json.read_text())
+    if args.source is None or target is not None:
+        print("\n" + ("" if args.source else f"JSON: {args.json}; ") + (f"Markdown: {target}" if target else ""))
     if args.readme:
         write_readme(figures, header)
         print(f"README: {README}")
