@@ -343,9 +343,9 @@ class GDApp(App[None]):
     async def _run(self, predicate: Callable[[], Predicate], target: str | None) -> None:
         """Go on in time slices so keys and redraws get their turn."""
         while self._run_active and not self._slice(predicate, target):
-            # A key passes through several message queues (driver, app, screen) before its
-            # binding runs, a turn of the event loop each: with one turn per slice a pausing
-            # key waited several slices (bench/run.py's pause row: updates after the key).
+            # A key takes several turns of the event loop to reach its binding: with one
+            # turn per slice, some 250 updates ran after a pausing key; with eight, none
+            # (bench/run.py's pause row prints the updates run after the key).
             for _ in range(TURNS):
                 await asyncio.sleep(0)
 
