@@ -479,7 +479,7 @@ def continue_figure(repeats: int, run_seconds: float, engine_updates: int) -> Fi
 def pty_figures(quick: bool, large_points: int = 1_000_000) -> list[Figure]:
     """Every figure measured in a pty; `quick` uses tiny sizes (for the smoke test)."""
     if quick:
-        repeats, presses, large_presses, run_seconds, engine_updates = 1, 8, 6, 0.3, 5_000
+        repeats, presses, large_presses, run_seconds, engine_updates = 1, 5, 4, 0.3, 5_000
         large_points, pause_starts, pauses, rows = 20_000, 1, 2, PRESS_ROWS[:1]
     else:
         repeats, presses, large_presses, run_seconds, engine_updates = 5, 200, 40, 3.0, 200_000
