@@ -40,6 +40,7 @@ ORDER = (
     "pause",
     "press_cpu",
     "press_cpu_120x40",
+    "press_cpu_zoom",
     "press_cpu_large_raw",
     "press_cpu_large",
     "startup",
