@@ -26,6 +26,8 @@ else:
 SLICE = 1 / 120  # a long run yields to keys this often (escape pauses within a slice)
 FRAME = 1 / 30  # ... redraws the panes at most this often
 CHART_FRAME = 1 / 5  # ... and the chart at most this often
+TURNS = 8  # ... and gives the event loop this many turns between slices
+
 # With no breakpoint set, continue stops once the run has converged: the gradient is
 # this small, or an epoch changed the mean training loss by less than this, relatively.
 GRAD_CONVERGED = 1e-8
@@ -195,4 +197,8 @@ class Runner(_AppBase):
     async def _run(self, predicate: Callable[[], Predicate], target: str | None) -> None:
         """Go on in time slices so keys and redraws get their turn."""
         while self._run_active and not self._slice(predicate, target):
-            await asyncio.sleep(0)
+            # A key takes several turns of the event loop to reach its binding: with one
+            # turn per slice, some 250 updates ran after a pausing key; with eight, none
+            # (bench/run.py's pause row prints the updates run after the key).
+            for _ in range(TURNS):
+                await asyncio.sleep(0)
