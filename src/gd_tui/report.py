@@ -8,7 +8,7 @@ from typing import Any
 
 import numpy as np
 
-from gd_tui.engine import Machine
+from gd_tui.engine import Machine, State
 from gd_tui.engine.analysis import least_squares, mse, stability
 
 
@@ -36,7 +36,17 @@ def trace_record(machine: Machine) -> dict[str, Any]:
         "lr": state.lr,
         "batch_size": state.batch_size,
         "diverged": state.diverged,
+        "optimizer": state.optimizer,
+        "optimizer_state": optimizer_state(state),
     }
+
+
+def optimizer_state(state: State) -> dict[str, Any]:
+    """The optimizer's buffers as {name: [for b, for w]} (Adam's step count t as a number)."""
+    result: dict[str, Any] = {}
+    for name, value in zip(state.buffer_names, state.buffers, strict=True):
+        result[name] = [float(v) for v in value] if isinstance(value, np.ndarray) else value
+    return result
 
 
 def run_record(machine: Machine) -> dict[str, Any]:
@@ -50,6 +60,16 @@ def run_record(machine: Machine) -> dict[str, Any]:
     if state.diverged_at is not None:
         epoch, update, step = state.diverged_at
         diverged_at = {"epoch": epoch, "update": update, "step": step}
+    growing = machine.diverging()
+    diverging_from = None
+    if growing is not None:
+        diverging_from = {
+            "epoch": growing.epoch,
+            "update": growing.update,
+            "growth": growing.growth,
+            "predicted_growth": growing.predicted,
+        }
+    config = machine.config
     return {
         "epochs": state.epoch,
         "updates": state.update,
@@ -63,6 +83,9 @@ def run_record(machine: Machine) -> dict[str, Any]:
         "condition_number": stable.condition_number if math.isfinite(stable.condition_number) else None,
         "diverged": state.diverged,
         "diverged_at": diverged_at,
+        "diverging_from": diverging_from,
+        "optimizer": state.optimizer,
+        "optimizer_settings": config.hyperparameters(state.optimizer),
     }
 
 
@@ -75,7 +98,14 @@ def to_json(record: dict[str, Any]) -> str:
             return repr(float(value))
         return value
 
-    return json.dumps({key: finite_or_text(value) for key, value in record.items()}, allow_nan=False)
+    def strict(value: Any) -> Any:
+        if isinstance(value, dict):
+            return {key: strict(item) for key, item in value.items()}
+        if isinstance(value, list):
+            return [strict(item) for item in value]
+        return finite_or_text(value)
+
+    return json.dumps(strict(record), allow_nan=False)
 
 
 def human(record: dict[str, Any]) -> str:
