@@ -1,10 +1,11 @@
 """Step 4's variants: each optimizer's update, one small function each.
 
-The source pane shows the selected optimizer's function as step 4, so what the
-learner reads is what runs. `sgd` is the book's step 4 itself. The others hold
-b and w together in `params` and their gradients in `grads` (both (2,): b
-first), so each line of the update is one line for both parameters; their
-state (buffers, sums, moments, step count) comes in and goes out as arguments.
+The source pane shows the selected optimizer's function as step 4, verbatim,
+so what the learner reads is what runs. `sgd` is the book's step 4 itself. The
+others hold b and w together in `params` and their gradients in `grads` (both
+(2,): b first), so each line of the update is one line for both parameters;
+their state (buffers, sums, moments, step count) comes in and goes out as
+arguments. No annotations here: the types live in optimizers.pyi.
 
 The formulas and their order of operations are torch.optim's (SGD with
 momentum and dampening 0, SGD with nesterov=True, Adagrad, RMSprop, Adam), so
@@ -14,19 +15,12 @@ the corrections into the step size and the denominator): the same formula, the
 same numbers to about 1e-13.
 """
 
-from __future__ import annotations
-
-from collections.abc import Callable
-from typing import Any
-
 import numpy as np
 
 from gd_tui.engine.steps import update as sgd
 
 
-def momentum(
-    params: np.ndarray, grads: np.ndarray, lr: float, buffer: np.ndarray, beta: float
-) -> tuple[np.ndarray, ...]:
+def momentum(params, grads, lr, buffer, beta):
     # Step 4 (momentum): step along a running
     # sum of gradients, each beta times older
     buffer = beta * buffer + grads
@@ -34,9 +28,7 @@ def momentum(
     return params, buffer
 
 
-def nesterov(
-    params: np.ndarray, grads: np.ndarray, lr: float, buffer: np.ndarray, beta: float
-) -> tuple[np.ndarray, ...]:
+def nesterov(params, grads, lr, buffer, beta):
     # Step 4 (Nesterov): momentum, stepping with
     # the gradient plus a look-ahead beta * buffer
     buffer = beta * buffer + grads
@@ -45,7 +37,7 @@ def nesterov(
     return params, buffer
 
 
-def adagrad(params: np.ndarray, grads: np.ndarray, lr: float, sum_sq: np.ndarray, eps: float) -> tuple[np.ndarray, ...]:
+def adagrad(params, grads, lr, sum_sq, eps):
     # Step 4 (AdaGrad): divide by the root of
     # the sum of all squared gradients so far
     sum_sq = sum_sq + grads * grads
@@ -53,9 +45,7 @@ def adagrad(params: np.ndarray, grads: np.ndarray, lr: float, sum_sq: np.ndarray
     return params, sum_sq
 
 
-def rmsprop(
-    params: np.ndarray, grads: np.ndarray, lr: float, square_avg: np.ndarray, alpha: float, eps: float
-) -> tuple[np.ndarray, ...]:
+def rmsprop(params, grads, lr, square_avg, alpha, eps):
     # Step 4 (RMSprop): divide by the root of a
     # moving average of squared gradients
     square_avg = alpha * square_avg + (1 - alpha) * grads * grads
@@ -63,19 +53,9 @@ def rmsprop(
     return params, square_avg
 
 
-def adam(
-    params: np.ndarray,
-    grads: np.ndarray,
-    lr: float,
-    m: np.ndarray,
-    v: np.ndarray,
-    t: int,
-    beta1: float,
-    beta2: float,
-    eps: float,
-) -> tuple[Any, ...]:
+def adam(params, grads, lr, m, v, t, beta1, beta2, eps):
     # Step 4 (Adam): moving averages of the gradients (m)
-    # and of their squares (v), corrected for starting at 0
+    # and their squares (v), corrected for starting at 0
     t = t + 1
     m = beta1 * m + (1 - beta1) * grads
     v = beta2 * v + (1 - beta2) * grads * grads
@@ -85,7 +65,7 @@ def adam(
     return params, m, v, t
 
 
-OPTIMIZER_FUNCTIONS: dict[str, Callable[..., tuple[Any, ...]]] = {
+OPTIMIZER_FUNCTIONS = {
     "sgd": sgd,
     "momentum": momentum,
     "nesterov": nesterov,

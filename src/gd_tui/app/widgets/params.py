@@ -15,6 +15,10 @@ class ParamsPane(Pane):
 
     TITLE = "Parameters"
 
+    def __init__(self, *, id: str | None = None) -> None:
+        super().__init__(id=id)
+        self._progress: tuple[int, tuple[int, int], Text] = (1, (1, 1), Text("0"))
+
     def build(self, view: View) -> list[Text]:
         machine = view.machine
         state = machine.state
@@ -42,7 +46,6 @@ class ParamsPane(Pane):
         if state.lr >= stability.critical_lr and machine.mode == "batch":
             stable = Text(f"lr {state.lr:g} ≥ stable limit {stability.critical_lr:.3g}!", style="bold")
         set_titles(self, f"Parameters · {view.lesson_title.split(':')[0]}" if view.lesson_title else "Parameters")
-        per_epoch = machine.updates_per_epoch
         return lines(
             *rows,
             true,
@@ -50,12 +53,32 @@ class ParamsPane(Pane):
             Text.assemble(
                 "lr ", marks.value("lr", f"{state.lr:g}", "bold"), f"  batch {state.batch_size} ({machine.mode})"
             ),
-            Text.assemble(
-                "epoch ",
-                marks.value("epoch", str(state.epoch)),
-                "  update ",
-                marks.value("update", str(state.update)),
-                f"  ({per_epoch}/epoch)",
-            ),
+            self._progress_row(state.epoch + 1, machine.batch_position(), state.update),
             stable,
         )
+
+    PROGRESS_ROW = 5
+
+    def _progress_row(self, epoch: int, position: tuple[int, int], updates: int) -> Text:
+        # The count is marked here, once per show; fit() words the row again for a new width.
+        self._progress = (epoch, position, self.marks.value("update", str(updates)))
+        return self._worded(self.content_region.width)
+
+    def _worded(self, width: int) -> Text:
+        """Where the run stands, as people count: the epoch and batch in progress, the updates
+        finished, in the longest wording that fits the pane."""
+        epoch, (batch, batches), updates = self._progress
+        done = "update done" if updates.plain == "1" else "updates done"
+        for head, tail in (
+            (f"epoch {epoch} · batch {batch}/{batches} · ", f" {done}"),
+            (f"epoch {epoch}  batch {batch}/{batches}  ", " done"),
+            (f"ep {epoch}  {batch}/{batches}  ", " done"),
+        ):
+            if not width or len(head) + len(updates) + len(tail) <= width:
+                break
+        return Text.assemble(head, updates, tail)
+
+    def fit(self, width: int, height: int) -> None:
+        # A new width may need another wording: the screen is a function of state and size.
+        if len(self._lines) > self.PROGRESS_ROW:
+            self._lines[self.PROGRESS_ROW] = self._known_line(self._worded(width))

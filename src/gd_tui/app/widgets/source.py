@@ -3,10 +3,8 @@
 from __future__ import annotations
 
 import inspect
-from collections.abc import Callable
 from dataclasses import dataclass
 from functools import cache
-from typing import Any
 
 from rich.text import Text
 
@@ -14,35 +12,23 @@ from gd_tui.app.view import View
 from gd_tui.app.widgets.lines import LinesView
 from gd_tui.engine import steps
 
+VALIDATION = 6  # validation_loss: runs inside step 5, only when the epoch ends
+
 
 @dataclass(frozen=True)
 class SourceLine:
     number: int  # line number in steps.py
     code: str
-    step: int
-
-
-def _signature(function: Callable[..., Any]) -> str:
-    # The annotations are for type checkers; learners read the call without them.
-    names = ", ".join(inspect.signature(function).parameters)
-    return f"def {function.__name__}({names}):"
+    step: int  # 0-5, or VALIDATION
 
 
 def source_lines() -> list[SourceLine]:
-    """Every line of the step functions, read from the engine's own source."""
-    functions = [*((f, step) for step, f in enumerate(steps.STEP_FUNCTIONS)), (steps.validation_loss, 5)]
+    """Every line of the step functions, verbatim, read from the engine's own source."""
+    functions = [*((f, step) for step, f in enumerate(steps.STEP_FUNCTIONS)), (steps.validation_loss, VALIDATION)]
     result: list[SourceLine] = []
     for function, step in functions:
         code, first = inspect.getsourcelines(function)
-        # The signature may span lines; the body starts after the line that closes it.
-        body_start = next(i for i, line in enumerate(code) if line.rstrip().endswith(":"))
-        result.append(SourceLine(first, _signature(function), step))
-        for offset, line in enumerate(code[body_start + 1 :], start=body_start + 1):
-            if line.strip():
-                # Two-space indents: the pane is narrow at 80 columns, the code stays as written.
-                code = line.rstrip()
-                indent = len(code) - len(code.lstrip())
-                result.append(SourceLine(first + offset, " " * (indent // 2) + code.lstrip(), step))
+        result.extend(SourceLine(first + offset, line.rstrip(), step) for offset, line in enumerate(code))
     return result
 
 
@@ -79,41 +65,39 @@ class SourcePane(LinesView):
     def __init__(self, *, id: str | None = None) -> None:
         super().__init__(id=id)
         self.border_title = "Source  engine/steps.py"
-        self._source = source_lines()
-        self._drawn: tuple[int, int | None] | None = None
+        self._source = tuple(source_lines())
+        self._drawn: tuple[frozenset[int], frozenset[int | None]] | None = None
         self._all: list[Text] = []  # every line; the pane shows a page of them
-        self._tops: tuple[int, dict[int, int]] = (-1, {})  # (height, page_tops at that height)
 
     def show(self, view: View) -> None:
         """Move the arrow when the cursor moved; only the lines of two steps change."""
-        state = view.machine.state
-        key = (state.cursor, state.last_step)
+        machine = view.machine
+        state = machine.state
+        cursor, last_step = state.cursor, state.last_step
+        # ▶ marks only what runs next: validation_loss runs in step 5 only when the epoch ends.
+        next_steps = {cursor, VALIDATION} if cursor == 5 and machine.epoch_ends_with_batch() else {cursor}
+        last_steps = {5, VALIDATION} if last_step == 5 and state.batch == 0 else {last_step}
+        key = (frozenset(next_steps), frozenset(last_steps))
         if key == self._drawn:
             return
         self._drawn = key
-        cursor, last_step = key
         # styled_line hands back the same Text for the same look: its strip comes back with it.
-        self._all = [styled_line(line, line.step == cursor, line.step == last_step) for line in self._source]
+        self._all = [styled_line(line, line.step in next_steps, line.step in last_steps) for line in self._source]
         self.set_lines(self._page(self.content_region.height))
-
-    def _page_tops(self, height: int) -> dict[int, int]:
-        if self._tops[0] != height:
-            self._tops = (height, page_tops(self._source, height))
-        return self._tops[1]
 
     def fit(self, width: int, height: int) -> None:
         self._lines = self._page(height)
 
     def _page(self, height: int) -> list[Text]:
-        """The page holding the cursor's step.
+        """The page holding the next step's code and, where it fits, the ✓ of the step just run.
 
         Paged here rather than scrolled: a Textual scroll re-arranges the whole screen
         (about a millisecond a press); a new page is just lines whose text changed.
         """
         if self._drawn is None or not height:  # nothing shown yet, or not laid out yet
             return self._all
-        # As a scroll would: the last page ends at the last line.
-        top = min(self._page_tops(height)[self._drawn[0]], max(0, len(self._all) - height))
+        next_steps, last_steps = self._drawn
+        top = page_top(self._source, height, next_steps, last_steps)
         return self._all[top : top + height]
 
     @property
@@ -122,27 +106,21 @@ class SourcePane(LinesView):
         return "\n".join(line.plain for line in self._all)
 
 
-def page_tops(source: list[SourceLine], height: int) -> dict[int, int]:
-    """Where the pane's page starts for each step: steps grouped into pages that fit the pane.
+@cache
+def page_top(
+    source: tuple[SourceLine, ...], height: int, next_steps: frozenset[int], last_steps: frozenset[int | None]
+) -> int:
+    """The first line shown: a function of the marks and the height only, never of how the
+    learner got there (a resumed app shows the same page).
 
-    A new page repaints the whole pane (bytes on a slow link), so consecutive steps
-    share a page while they fit; and the position depends only on the step and the
-    height, never on how the learner got there. Pages are packed from step 1, since
-    steps 1 to 5 are the ones a learner cycles through; step 0 runs once and joins
-    the first page only when it fits there too.
+    The next step's code always shows; the ✓ line of the step just run shows too when
+    both fit (a learner sees what ran and what runs next), and one line of context above
+    them when that fits as well. Otherwise the page starts just above the next step.
     """
-    spans: dict[int, tuple[int, int]] = {}
-    for row, line in enumerate(source):
-        first, _ = spans.get(line.step, (row, row))
-        spans[line.step] = (first, row)
-    tops: dict[int, int] = {0: 0}
-    page_top = None
-    for step in sorted(spans)[1:]:
-        first, last = spans[step]
-        if page_top is None or last >= page_top + height:
-            page_top = max(0, first - 1)  # one line of context above the step
-        tops[step] = page_top
-    first_page = [step for step in tops if step and tops[step] == tops[1]]
-    if max(spans[step][1] for step in first_page) < height:
-        tops.update(dict.fromkeys(first_page, 0))
-    return tops
+    step = min(s for s in next_steps)  # the step under the cursor (not validation_loss, which follows it)
+    rows = [row for row, line in enumerate(source) if line.step == step]
+    first, last = rows[0], rows[-1]
+    ticks = [row for row, line in enumerate(source) if line.step in last_steps and line.code.startswith("def ")]
+    low = min([first, *(tick for tick in ticks if last - tick < height)])
+    top = low - 1 if low and last - low + 2 <= height else low
+    return max(0, min(top, len(source) - height))  # as a scroll would: the last page ends at the last line
