@@ -10,6 +10,7 @@ A session file is JSON, never pickle: it records what to replay, not the arrays.
       "breakpoints": {...},                  # Breakpoints fields
       "position": {
         "t": 1234,                           # steps executed since step 0
+        "line": 0,                           # lines of step 4 stepped into (optional; 0 outside)
         "start": {"lr": 0.1, "batch_size": 80, "optimizer": "sgd"},
         "settings": [[120, "lr", 0.05], [130, "optimizer", "adam"]]  # Machine.settings_log: (t, name, value)
       },
@@ -80,6 +81,7 @@ class Session:
     start_lr: float | None = None  # None: config.lr
     start_batch_size: int | None = None  # None: what the config gives
     start_optimizer: str | None = None  # None: config.optimizer
+    line: int = 0  # inside step 4: State.line
     lesson: str | None = None
     breakpoints: Breakpoints = field(default_factory=Breakpoints)
     data_sha256: str | None = None
@@ -134,6 +136,7 @@ def capture(machine: Machine, *, lesson: str | None = None, breakpoints: Breakpo
         start_lr=start_lr,
         start_batch_size=start_batch_size,
         start_optimizer=start_optimizer,
+        line=state.line,
         lesson=lesson,
         breakpoints=breakpoints if breakpoints is not None else Breakpoints(),
         data_sha256=machine.data.source_sha256,
@@ -185,6 +188,8 @@ def restore(session: Session, data: Dataset | None = None) -> Machine:
     except ConfigError as error:
         raise SessionError(f"position: a saved {error.option.replace('_', ' ')} {error.message}") from None
     machine.goto(session.t)
+    for _ in range(session.line):
+        machine.step_into()
     _verify(session, machine)
     return machine
 
@@ -221,7 +226,12 @@ def to_dict(session: Session) -> dict[str, Any]:
         "lesson": session.lesson,
         "config": session.config.to_dict(),
         "breakpoints": asdict(session.breakpoints),
-        "position": {"t": session.t, "start": start, "settings": [list(s) for s in session.settings]},
+        "position": {
+            "t": session.t,
+            **({"line": session.line} if session.line else {}),
+            "start": start,
+            "settings": [list(s) for s in session.settings],
+        },
         "data_sha256": session.data_sha256,
         "check": None if session.check is None else asdict(session.check),
     }
@@ -361,7 +371,7 @@ class _Reader:
             if required not in document:
                 raise self.fail(required, "is missing")
         config = self.config(document["config"])
-        position = self.table(document["position"], "position", ("t", "start", "settings"))
+        position = self.table(document["position"], "position", ("t", "line", "start", "settings"))
         if "t" not in position:
             raise self.fail("position.t", "is missing")
         t = self.whole(position["t"], "position.t", 0, MAX_T)
@@ -386,6 +396,7 @@ class _Reader:
             start_lr=start_lr,
             start_batch_size=start_batch_size,
             start_optimizer=start_optimizer,
+            line=self.whole(position.get("line", 0), "position.line", 0, 10),
             lesson=None if lesson is None else self.text(lesson, "lesson", 200),
             breakpoints=self.breakpoints(document.get("breakpoints", {})),
             data_sha256=sha256,

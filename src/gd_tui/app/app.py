@@ -222,9 +222,14 @@ class GDApp(Commands, Runner, App[None]):
         self.machine.advance()
         self._act()
 
+    def action_step_into(self) -> None:
+        self._stop()
+        self.machine.step_into()
+        self._act()
+
     def action_back(self) -> None:
         self._stop()
-        if self.machine.state.t == 0:
+        if self.machine.state.t == 0 and self.machine.state.line == 0:
             self._act("Already at the start: nothing to step back over.")
             return
         self.machine.back()

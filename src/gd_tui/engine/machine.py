@@ -17,6 +17,7 @@ from gd_tui.engine.config import OPTIMIZERS, Config, ConfigError
 from gd_tui.engine.data import Dataset, make_dataset
 from gd_tui.engine.history import History
 from gd_tui.engine.optimizers import OPTIMIZER_FUNCTIONS
+from gd_tui.engine.step_into import arguments, scope_after, statements
 from gd_tui.engine.steps import STEP_NAMES
 
 # Stepping back replays from the nearest checkpoint. Every update boundary of
@@ -57,6 +58,9 @@ class State:
     # The optimizer's state after its last update, in its update's argument order
     # ((2,) arrays for b and w, Adam's step count t); replaced, never mutated.
     buffers: tuple[object, ...] = ()
+    # Stepping into step 4 (cursor 4): 0 outside; k >= 1 inside, the update's first k - 1
+    # lines run and line k next (step_into.py computes what they hold).
+    line: int = 0
 
     @property
     def diverged(self) -> bool:
@@ -211,8 +215,36 @@ class Machine:
             self.history_version = self.version
         return self.state
 
+    def step_into(self) -> State:
+        """Step 4 one line of the optimizer's update at a time (pdb's `s`); elsewhere, as advance().
+
+        The first press at step 4 enters the update (its first line next); each press then
+        runs one line; the press on the last line completes step 4 as advance() does.
+        """
+        state = self.state
+        if state.cursor != 4 or state.diverged:
+            return self.advance()
+        if state.line < len(statements(state.optimizer)):
+            state.line += 1
+            self.version += 1
+            return state
+        return self.advance()
+
+    def update_scope(self) -> dict[str, object]:
+        """Inside step 4: the update's local names after the lines run so far (empty outside)."""
+        state = self.state
+        if state.cursor != 4 or state.line == 0:
+            return {}
+        inputs = {"b": state.b, "w": state.w, "b_grad": state.b_grad, "w_grad": state.w_grad, "lr": state.lr}
+        values = arguments(state.optimizer, inputs, state.buffers, self.config)
+        return scope_after(state.optimizer, values, state.line - 1)
+
     def back(self) -> State:
-        """Restore the state before the last executed step; at the start, stay."""
+        """Restore the state before the last executed step (or line of step 4); at the start, stay."""
+        if self.state.line > 0:
+            self.state.line -= 1
+            self.version += 1
+            return self.state
         t = self.state.t
         if t == 0:
             return self.state
@@ -393,6 +425,7 @@ class Machine:
         history.update_loss.append(loss)
         history.path.append((b0, w0))
         state.epoch_loss_sum += loss  # type: ignore[operator]
+        state.line = 0
         state.cursor = 5
 
     def _optimize(self, state: State) -> tuple[np.ndarray, np.ndarray]:
@@ -479,6 +512,7 @@ class Machine:
         if name == "optimizer":
             state.optimizer = value  # type: ignore[assignment]
             state.buffers = fresh_buffers(state.optimizer)
+            state.line = 0  # another update, other lines
             return
         state.batch_size = int(value)
         if state.cursor == 1:
