@@ -38,6 +38,7 @@ from gd_tui.app.widgets.status import StatusLine
 from gd_tui.engine import Config, ConfigError, Machine
 from gd_tui.engine.analysis import reference
 from gd_tui.engine.breakpoints import Breakpoints
+from gd_tui.engine.config import OPTIMIZERS
 from gd_tui.lessons import Lesson, LessonError, load_lesson
 from gd_tui.session import Session, SessionError, autosave, capture, restore
 
@@ -100,6 +101,8 @@ class GDApp(Commands, Runner, App[None]):
         self.view.lesson_title = f"{lesson.name}: {lesson.title}"
         self.view.lesson_note = lesson.note
         self.view.step_notes = dict(lesson.step_notes)
+        # The race lesson races every optimizer; the palette turns the race on and off for any run.
+        self.view.race = OPTIMIZERS if lesson.name == "race" else ()
 
     # --- layout -----------------------------------------------------------
 

@@ -88,6 +88,12 @@ class Commands(_AppBase):
         yield SystemCommand("Set learning rate…", "Type an exact learning rate", self._ask_lr)
         yield SystemCommand("Set batch size…", "Type an exact batch size", self._ask_batch_size)
         yield SystemCommand("Set seed…", "New data and a new random start", self._ask_seed)
+        yield SystemCommand(
+            "Race: all optimizers",
+            "Every other optimizer's path from the same start, as ghosts on the loss surface",
+            partial(self._set_race, OPTIMIZERS),
+        )
+        yield SystemCommand("Race: off", "No ghost paths on the loss surface", partial(self._set_race, ()))
         for name in OPTIMIZERS:
             yield SystemCommand(
                 f"Optimizer: {name}",
@@ -105,6 +111,14 @@ class Commands(_AppBase):
             yield SystemCommand(
                 f"Lesson: {name}", "Load this chapter 0 experiment", lambda name=name: self._pick_lesson(name)
             )
+
+    def _set_race(self, names: tuple[str, ...]) -> None:
+        self.view.race = names
+        if names:
+            self._show_chart("loss-surface")
+            self._act("Racing every optimizer from the same start (ghosts on the loss surface).")
+        else:
+            self._act("Race off.")
 
     def _set_optimizer(self, name: str) -> None:
         previous = self.machine.state.optimizer

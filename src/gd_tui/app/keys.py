@@ -78,7 +78,6 @@ def _table() -> tuple[Key, ...]:
             "Step into the update",
             "stepping",
             "At step 4, step into the optimizer's update: one line per press, ▶ on the next; elsewhere as next",
-            bar=True,
         ),
         Key(
             "p,left", "back", "Back", "Step back", "stepping", "Undo exactly one step (or one line of step 4)", bar=True

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from gd_tui.engine import steps
+from gd_tui.engine.config import Config
 
 
 @dataclass(frozen=True)
@@ -174,3 +175,43 @@ class Reference:
 def reference(x_train: np.ndarray, y_train: np.ndarray) -> Reference:
     """Least squares, the stability bound and the loss surface of a training set."""
     return Reference(least_squares(x_train, y_train), stability(x_train), LossSurface(x_train, y_train))
+
+
+def race_paths(
+    surface: LossSurface,
+    start: tuple[float, float],
+    lr: float,
+    config: Config,
+    optimizers: tuple[str, ...],
+    updates: int,
+) -> dict[str, np.ndarray]:
+    """Each optimizer's batch path from `start`: (updates + 1, 2) rows of (b, w), start first.
+
+    The same update functions as step 4 (engine/optimizers.py), on the whole training
+    set's gradients (from the surface's statistics: O(1) per update, any N). A path
+    stops early where it stops being finite.
+    """
+    from gd_tui.engine.machine import fresh_buffers
+    from gd_tui.engine.optimizers import OPTIMIZER_FUNCTIONS
+
+    paths: dict[str, np.ndarray] = {}
+    with np.errstate(all="ignore"):
+        for name in optimizers:
+            update = OPTIMIZER_FUNCTIONS[name]
+            hyper = tuple(config.hyperparameters(name).values())
+            buffers: tuple[object, ...] = fresh_buffers(name)
+            params = np.array(start, dtype=np.float64)
+            rows = [params]
+            for _ in range(updates):
+                b_grad, w_grad = surface.gradient(params[0], params[1])
+                if name == "sgd":
+                    b, w = update(params[:1], params[1:], b_grad, w_grad, lr)
+                    params = np.concatenate((b, w))
+                else:
+                    params, *rest = update(params, np.array((b_grad, w_grad), dtype=np.float64), lr, *buffers, *hyper)
+                    buffers = tuple(rest)
+                if not np.all(np.isfinite(params)):
+                    break
+                rows.append(params)
+            paths[name] = np.array(rows)
+    return paths
