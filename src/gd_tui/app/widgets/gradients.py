@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 from rich.text import Text
 
-from gd_tui.app.format import Marks, num, scalar
+from gd_tui.app.format import Marks, num, scalar, short
 from gd_tui.app.view import View
 from gd_tui.app.widgets.pane import Pane, lines
 from gd_tui.engine.analysis import numerical_gradients
@@ -58,18 +58,20 @@ class GradientsPane(Pane):
 
 
 # Each optimizer's state as the Gradients pane shows it: (name, formula), in update order.
+# Short enough for the 80-column layout: formula, then b's and w's numbers.
 FORMULAS = {
-    "momentum": (("buffer", "buffer = β·buffer + g"),),
-    "nesterov": (("buffer", "buffer = β·buffer + g"),),
-    "adagrad": (("sum_sq", "sum_sq = sum_sq + g²"),),
-    "rmsprop": (("square_avg", "square_avg = α·sq_avg + (1−α)·g²"),),
+    "momentum": (("buffer", "buffer = β·buf + g"),),
+    "nesterov": (("buffer", "buffer = β·buf + g"),),
+    "adagrad": (("sum_sq", "sum_sq += g²"),),
+    "rmsprop": (("square_avg", "sq_avg = α·sq+(1−α)g²"),),
     "adam": (
-        ("m", "m = β1·m + (1−β1)·g"),
-        ("v", "v = β2·v + (1−β2)·g²"),
-        ("m_hat", "m̂ = m / (1 − β1ᵗ)"),
-        ("v_hat", "v̂ = v / (1 − β2ᵗ)"),
+        ("m", "m = β1·m+(1−β1)·g"),
+        ("v", "v = β2·v+(1−β2)·g²"),
+        ("m_hat", "m̂ = m/(1−β1ᵗ)"),
+        ("v_hat", "v̂ = v/(1−β2ᵗ)"),
     ),
 }
+FORMULA_WIDTH = 20
 
 
 def optimizer_rows(view: View, marks: Marks) -> list[Text]:
@@ -89,22 +91,22 @@ def optimizer_rows(view: View, marks: Marks) -> list[Text]:
         value = values.get(name)
         if isinstance(value, np.ndarray):
             numbers = Text.assemble(
-                " b ", marks.value(f"{name}.b", num(value[0], 5)), " w ", marks.value(f"{name}.w", num(value[1], 5))
+                "b ", marks.value(f"{name}.b", short(value[0])), " w ", marks.value(f"{name}.w", short(value[1]))
             )
         else:
-            numbers = Text(" (next lines)", style="dim")
-        rows.append(Text.assemble(f"{formula:<24}", numbers))
+            numbers = Text("(a line to come)", style="dim")
+        rows.append(Text.assemble(f"{formula:<{FORMULA_WIDTH}}", numbers))
     path = machine.history.path.values
     if len(path) >= 2:
         step = path[-1] - path[-2]
         t = values.get("t", "")
         rows.append(
             Text.assemble(
-                f"{'last step Δ' + (f' (t={t})' if t != '' else ''):<24}",
-                " b ",
-                marks.value("step.b", num(step[0], 5)),
+                f"{'last Δ' + (f' (t={t})' if t != '' else ''):<{FORMULA_WIDTH}}",
+                "b ",
+                marks.value("step.b", short(step[0])),
                 " w ",
-                marks.value("step.w", num(step[1], 5)),
+                marks.value("step.w", short(step[1])),
             )
         )
     return rows
