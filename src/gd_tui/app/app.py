@@ -5,22 +5,21 @@ Running many steps (runner.py) and the palette and its dialogs (commands.py) are
 
 from __future__ import annotations
 
-import asyncio
 import contextlib
 import gc
-import signal
-import sys
 from pathlib import Path
 
 from textual import on
-from textual.app import App, ComposeResult
+from textual.app import ComposeResult
 from textual.events import Resize
 from textual.screen import Screen
+from textual.widget import Widget
 from textual.widgets import Static
 
 # The dialogs (gd_tui.app.screens) are imported where they are opened: none is needed
 # for the first screen, and start-up is paid on every launch.
 from gd_tui.app.commands import Commands
+from gd_tui.app.hangup import HangUp, HangUpApp
 from gd_tui.app.keys import bindings, key_for
 from gd_tui.app.messages import batch_size_message, lr_message
 from gd_tui.app.runner import Runner
@@ -47,7 +46,7 @@ MINI_BATCH = 16  # the book's mini-batch size (chapter 2)
 MIN_SIZE = (76, 20)  # below this the parameters pane cannot show every number on its line
 
 
-class GDApp(Commands, Runner, App[None]):
+class GDApp(Commands, Runner, HangUpApp):
     """A terminal step-debugger for gradient descent on y = b + w·x + ε."""
 
     TITLE = "gd-tui"
@@ -90,6 +89,7 @@ class GDApp(Commands, Runner, App[None]):
             self.view.breakpoints = breakpoints
         self._show_lesson = show_lesson and session is None and lesson is not None and lesson.name != "book"
         self._run_active = False
+        self._focus_before_small: Widget | None = None
         self._drawn_at = self._chart_drawn_at = 0.0  # when a run last redrew (perf_counter)
         self._show_pending = False
         self.autosaved: Path | None = None
@@ -142,12 +142,7 @@ class GDApp(Commands, Runner, App[None]):
     def on_mount(self) -> None:
         self._chart.focus()
         self.show_state()
-        loop = asyncio.get_running_loop()
-        # A dropped SSH connection sends SIGHUP; a kill sends SIGTERM. Both save the
-        # session and exit through Textual, which restores the terminal.
-        for signal_number in (signal.SIGHUP, signal.SIGTERM):
-            with contextlib.suppress(NotImplementedError, RuntimeError, ValueError):
-                loop.add_signal_handler(signal_number, self._hang_up)
+        # A dropped SSH connection sends SIGHUP; a kill sends SIGTERM: see hangup.py.
         if self.hung_up:  # the connection dropped while the app was starting
             self._hang_up()
             return
@@ -179,8 +174,14 @@ class GDApp(Commands, Runner, App[None]):
         small = width < MIN_SIZE[0] or height < MIN_SIZE[1]
         # On the app, not self.screen: a dialog may be on top when the terminal resizes.
         self.set_class(small, "too-small")
+        main = self.screen_stack[0]
+        if not small and main.focused is None:
+            # The hidden panes lost the focus to the notice: the pane that had it gets it back.
+            main.set_focus(self._focus_before_small or self._chart)
         if small:
-            self.screen_stack[0].minimize()  # the notice, not a pane cut to pieces
+            if main.focused is not None:
+                self._focus_before_small = main.focused
+            main.minimize()  # the notice, not a pane cut to pieces
             self.query_one("#too-small", Static).update(
                 f"The terminal is {width}x{height}; gd-tui needs at least {MIN_SIZE[0]}x{MIN_SIZE[1]}. "
                 "Enlarge it to go on (nothing is lost)."
@@ -337,12 +338,17 @@ class GDApp(Commands, Runner, App[None]):
         )
 
     def _hang_up(self) -> None:
+        if self.autosaved is not None or self.autosave_error is not None:
+            return  # once: the signal, on_mount and input queued behind it can all get here
         self._stop()
+        self._autosave()
+        self.exit()
+
+    def _autosave(self) -> None:
         try:
             self.autosaved = autosave(self.session())
         except SessionError as error:
             self.autosave_error = str(error)
-        self.exit()
 
     def action_help(self) -> None:
         from gd_tui.app.screens.help import HelpScreen
@@ -353,21 +359,10 @@ class GDApp(Commands, Runner, App[None]):
 def run_app(config: Config | None = None, *, lesson: Lesson | None = None, session: Session | None = None) -> int:
     """Run the app in this terminal; returns the exit code."""
     app = GDApp(config, lesson=lesson, session=session)
-
-    def early(signal_number: int, frame: object) -> None:
-        # Until on_mount installs the real handlers, a signal only leaves a note: dying
-        # here would leave the terminal in raw mode on the alternate screen.
-        app.hung_up = True
-
-    for signal_number in (signal.SIGHUP, signal.SIGTERM):
-        signal.signal(signal_number, early)
+    hang_up = HangUp(app)  # SIGHUP, SIGTERM, a dead terminal: saved, and gone within seconds
+    hang_up.install()
     app.run()
-    if app.autosaved is not None:
-        print(f"gd-tui: the session was saved to {app.autosaved}; gd-tui --resume brings it back", file=sys.stderr)
-    if app.autosave_error is not None:
-        print(f"gd-tui: the session could not be saved: {app.autosave_error}", file=sys.stderr)
-        return 1
-    return app.return_code or 0
+    return hang_up.finish()
 
 
 __all__ = ["GDApp", "run_app"]

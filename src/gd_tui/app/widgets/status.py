@@ -16,10 +16,11 @@ def _g(value: object) -> str:
 
 
 def status_texts(view: View) -> list[str]:
-    """The status, longest form first: 'step 3 gradients ✓  epoch 1  update 1  b 0.801195  w 0.0451111  loss 1.63'."""
+    """The status, longest form first: 'step 3 gradients ✓  epoch 2  1 update done  b 0.801195  w 0.0451111 ...'."""
     state = view.machine.state
     numbers = f"b {_g(state.b)}  w {_g(state.w)}  loss {_g(state.loss)}"
-    where = f"epoch {state.epoch}  update {state.update}"
+    # As everywhere on screen: the epoch in progress counted from 1, the updates finished.
+    where = f"epoch {state.epoch + 1}  {state.update} {'update' if state.update == 1 else 'updates'} done"
     if state.last_step is None:
         return [f"before step 0  {where}  {numbers}"]
     step = f"step {state.last_step}"
@@ -29,10 +30,20 @@ def status_texts(view: View) -> list[str]:
 class StatusLine(LinesView):
     """Shown by the layout only in the zoomed view; built only while shown, so a press pays nothing otherwise."""
 
+    _texts: list[str] = []
+
     def show(self, view: View) -> None:
         if self.screen.maximized is None:
             return
-        texts = status_texts(view)
-        width = self.content_region.width or 78
-        text = next((text for text in texts if len(text) <= width), texts[-1])
-        self.set_lines([Text(text, style="bold", end="")])
+        self._texts = status_texts(view)
+        self.set_lines(self._in_width(self.content_region.width))
+
+    def fit(self, width: int, height: int) -> None:
+        # A new width may take another form: what is shown depends on the state and the size only.
+        if self._texts:
+            self._lines = self._in_width(width)
+
+    def _in_width(self, width: int) -> list[Text]:
+        texts = self._texts
+        text = next((text for text in texts if len(text) <= (width or 78)), texts[-1])
+        return [self._known_line(Text(text, style="bold", end=""))]
