@@ -9,7 +9,7 @@ from functools import cache
 from rich.text import Text
 
 from gd_tui.app.view import View
-from gd_tui.app.widgets.lines import LinesView
+from gd_tui.app.widgets.lines import LinesView, set_titles
 from gd_tui.engine import steps
 from gd_tui.engine.optimizers import OPTIMIZER_FUNCTIONS
 from gd_tui.engine.step_into import statements
@@ -96,9 +96,8 @@ class SourcePane(LinesView):
             return
         self._drawn = key
         self._source = source_lines(state.optimizer)
-        self.border_title = "Source  engine/steps.py" + (
-            "" if state.optimizer == "sgd" else f"  step 4: optimizers.py {state.optimizer}"
-        )
+        # Only on change (set_titles): Textual repaints a whole pane for any title it is given.
+        set_titles(self, "Source  engine/steps.py" + ("" if state.optimizer == "sgd" else f"  4: {state.optimizer}"))
         # styled_line hands back the same Text for the same look: its strip comes back with it.
         # Inside step 4 only the line that runs next is marked: one ▶ on screen.
         self._all = [
