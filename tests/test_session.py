@@ -308,7 +308,19 @@ MALFORMED: dict[str, tuple[str, str]] = {
     ),
     "setting unknown name": (
         edited(lambda d: d["position"].update(settings=[[1, "momentum", 0.9]])),
-        'position.settings[0][1]: must be "lr" or "batch_size"',
+        'position.settings[0][1]: must be "lr", "batch_size" or "optimizer"',
+    ),
+    "setting unknown optimizer": (
+        edited(lambda d: d["position"].update(settings=[[1, "optimizer", "lbfgs"]])),
+        "position.settings[0][2]: must be one of sgd, momentum, nesterov, adagrad, rmsprop, adam (got 'lbfgs')",
+    ),
+    "config betas not a pair": (
+        edited(lambda d: d["config"].update(betas=[0.9])),
+        "config.betas: must be a list of two numbers",
+    ),
+    "config momentum out of range": (
+        edited(lambda d: d["config"].update(momentum=1.0)),
+        "config.momentum: must be at least 0 and below 1 (got 1.0)",
     ),
     "setting bad lr": (
         edited(lambda d: d["position"].update(settings=[[1, "lr", 0]])),

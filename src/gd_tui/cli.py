@@ -16,7 +16,7 @@ from typing import Any, NoReturn
 from gd_tui.csvfile import dataset
 from gd_tui.engine import Config, ConfigError, Machine
 from gd_tui.engine.breakpoints import epochs
-from gd_tui.engine.config import FEATURES
+from gd_tui.engine.config import FEATURES, OPTIMIZERS
 from gd_tui.engine.limits import MAX_EPOCHS, MAX_STEPS
 from gd_tui.export import write_history
 from gd_tui.files import remove_temporary_files, sweep_temporary, writable_target
@@ -63,6 +63,14 @@ def _number(text: str) -> float:
         raise argparse.ArgumentTypeError(f"must be a number (got {text!r})") from None
 
 
+def _betas(text: str) -> tuple[float, float]:
+    parts = text.split(",")
+    if len(parts) != 2:
+        raise argparse.ArgumentTypeError(f"must be two numbers B1,B2 such as 0.9,0.999 (got {text!r})")
+    first, second = (_number(part.strip()) for part in parts)
+    return first, second
+
+
 def _whole_any(text: str) -> int:
     try:
         return int(text)
@@ -91,11 +99,21 @@ def add_config_flags(parser: argparse.ArgumentParser) -> None:
     group.add_argument("--batch-size", type=_whole_any, help="points per update (default: whole training set)")
     group.add_argument("--init-b", type=_number, help="start from this b instead of a random one")
     group.add_argument("--init-w", type=_number, help="start from this w instead of a random one")
+    group.add_argument(
+        "--optimizer", choices=OPTIMIZERS, help="step 4's update, as torch.optim computes it (default sgd)"
+    )
+    group.add_argument("--momentum", type=_number, help="momentum and nesterov: the buffer's decay beta (default 0.9)")
+    group.add_argument("--betas", type=_betas, metavar="B1,B2", help="adam: the moments' decays (default 0.9,0.999)")
+    group.add_argument("--alpha", type=_number, help="rmsprop: the squared gradients' decay (default 0.99)")
+    group.add_argument(
+        "--eps", type=_number, help="adagrad, rmsprop, adam: added to the root (default 1e-10 adagrad, else 1e-8)"
+    )
 
 
 CONFIG_FLAGS = (
     "seed", "n_points", "true_b", "true_w", "noise", "train_fraction",
     "data", "feature", "lr", "batch_size", "init_b", "init_w", "x_col", "y_col",
+    "optimizer", "momentum", "betas", "alpha", "eps",
 )  # fmt: skip
 
 

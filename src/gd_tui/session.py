@@ -10,8 +10,9 @@ A session file is JSON, never pickle: it records what to replay, not the arrays.
       "breakpoints": {...},                  # Breakpoints fields
       "position": {
         "t": 1234,                           # steps executed since step 0
-        "start": {"lr": 0.1, "batch_size": 80},
-        "settings": [[120, "lr", 0.05]]      # Machine.settings_log: (t, name, value)
+        "line": 0,                           # lines of step 4 stepped into (optional; 0 outside)
+        "start": {"lr": 0.1, "batch_size": 80, "optimizer": "sgd"},
+        "settings": [[120, "lr", 0.05], [130, "optimizer", "adam"]]  # Machine.settings_log: (t, name, value)
       },
       "data_sha256": "...",                  # of the CSV file's bytes, or null
       "check": {"epoch": 3, "update": 240, "b": "0.81...", "w": "1.93..."}
@@ -19,7 +20,8 @@ A session file is JSON, never pickle: it records what to replay, not the arrays.
 
 Restoring builds Machine(config), replays the settings log (goto(t_e), then the
 change), and goes to t: the same steps in the same order, so the state is the one
-the learner left. `check` holds the saved b and w (as repr strings, so NaN and inf
+the learner left (an optimizer's buffers included: they are a function of the
+steps replayed). `check` holds the saved b and w (as repr strings, so NaN and inf
 survive JSON) to prove it.
 """
 
@@ -40,6 +42,7 @@ import numpy as np
 from gd_tui.csvfile import dataset
 from gd_tui.engine import Config, ConfigError, Machine
 from gd_tui.engine.breakpoints import Breakpoints
+from gd_tui.engine.config import OPTIMIZERS
 from gd_tui.engine.data import Dataset
 from gd_tui.engine.limits import LIMITS, MAX_EPOCHS, MAX_LR, MAX_POINTS, MAX_SETTINGS, MAX_T
 from gd_tui.files import FileProblem, atomic_write_text, read_limited, sweep_temporary
@@ -49,7 +52,7 @@ FORMAT = "gd-tui session"
 VERSION = 1
 # A setting change takes about 30 bytes (one per line), so MAX_SETTINGS of them fit.
 MAX_SESSION_BYTES = 64_000_000
-SETTINGS = ("lr", "batch_size")
+SETTINGS = ("lr", "batch_size", "optimizer")
 AUTOSAVE_GLOB = "autosave*.json"  # autosave-20261130-051200-4242.json, and the older autosave.json
 KEEP_AUTOSAVES = 20
 _TOP_KEYS = ("format", "version", "lesson", "config", "breakpoints", "position", "data_sha256", "check")
@@ -57,7 +60,7 @@ _FLOAT_OPTIONS = frozenset({"true_b", "true_w", "noise", "train_fraction", "lr",
 _CONFIG_FIELDS = tuple(f.name for f in fields(Config))
 _BREAKPOINT_FIELDS = tuple(f.name for f in fields(Breakpoints))
 
-Setting = tuple[int, str, float | int]
+Setting = tuple[int, str, float | int | str]
 
 
 class SessionError(ValueError):
@@ -83,6 +86,8 @@ class Session:
     settings: tuple[Setting, ...] = ()
     start_lr: float | None = None  # None: config.lr
     start_batch_size: int | None = None  # None: what the config gives
+    start_optimizer: str | None = None  # None: config.optimizer
+    line: int = 0  # inside step 4: State.line
     lesson: str | None = None
     breakpoints: Breakpoints = field(default_factory=Breakpoints)
     data_sha256: str | None = None
@@ -178,13 +183,15 @@ def capture(machine: Machine, *, lesson: str | None = None, breakpoints: Breakpo
         # The app may be resumed from another directory.
         config = config.with_changes(data=os.path.abspath(config.data))
     state = machine.state
-    start_lr, start_batch_size = machine.start_settings
+    start_lr, start_batch_size, start_optimizer = machine.start_settings
     return Session(
         config=config,
         t=state.t,
         settings=tuple(machine.settings_log),
         start_lr=start_lr,
         start_batch_size=start_batch_size,
+        start_optimizer=start_optimizer,
+        line=state.line,
         lesson=lesson,
         breakpoints=breakpoints if breakpoints is not None else Breakpoints(),
         data_sha256=machine.data.source_sha256,
@@ -223,15 +230,21 @@ def restore(session: Session, data: Dataset | None = None) -> Machine:
             machine.set_lr(session.start_lr)
         if session.start_batch_size is not None and session.start_batch_size != machine.state.batch_size:
             machine.set_batch_size(session.start_batch_size)
+        if session.start_optimizer is not None:
+            machine.set_optimizer(session.start_optimizer)
         for t, name, value in session.settings:
             machine.goto(t)
             if name == "lr":
                 machine.set_lr(float(value))
+            elif name == "optimizer":
+                machine.set_optimizer(str(value))
             else:
                 machine.set_batch_size(int(value))
     except ConfigError as error:
         raise SessionError(f"position: a saved {error.option.replace('_', ' ')} {error.message}") from None
     machine.goto(session.t)
+    for _ in range(session.line):
+        machine.step_into()
     _verify(session, machine)
     return machine
 
@@ -260,13 +273,20 @@ def to_dict(session: Session) -> dict[str, Any]:
         start["lr"] = session.start_lr
     if session.start_batch_size is not None:
         start["batch_size"] = session.start_batch_size
+    if session.start_optimizer is not None:
+        start["optimizer"] = session.start_optimizer
     return {
         "format": FORMAT,
         "version": VERSION,
         "lesson": session.lesson,
         "config": session.config.to_dict(),
         "breakpoints": asdict(session.breakpoints),
-        "position": {"t": session.t, "start": start, "settings": [list(s) for s in session.settings]},
+        "position": {
+            "t": session.t,
+            **({"line": session.line} if session.line else {}),
+            "start": start,
+            "settings": [list(s) for s in session.settings],
+        },
         "data_sha256": session.data_sha256,
         "check": None if session.check is None else asdict(session.check),
     }
@@ -437,7 +457,7 @@ class _Reader:
             if required not in document:
                 raise self.fail(required, "is missing")
         config = self.config(document["config"])
-        position = self.table(document["position"], "position", ("t", "start", "settings"))
+        position = self.table(document["position"], "position", ("t", "line", "start", "settings"))
         if "t" not in position:
             raise self.fail("position.t", "is missing")
         t = self.whole(position["t"], "position.t", 0, MAX_T)
@@ -446,6 +466,9 @@ class _Reader:
         start_batch_size = None
         if "batch_size" in start:
             start_batch_size = self.whole(start["batch_size"], "position.start.batch_size", 1, MAX_POINTS)
+        start_optimizer = None
+        if "optimizer" in start:
+            start_optimizer = self.optimizer(start["optimizer"], "position.start.optimizer")
         lesson = document.get("lesson")
         sha256 = document.get("data_sha256")
         if sha256 is not None and (
@@ -458,6 +481,8 @@ class _Reader:
             settings=self.settings(position.get("settings", []), t),
             start_lr=start_lr,
             start_batch_size=start_batch_size,
+            start_optimizer=start_optimizer,
+            line=self.whole(position.get("line", 0), "position.line", 0, 10),
             lesson=None if lesson is None else self.text(lesson, "lesson", 200),
             breakpoints=self.breakpoints(document.get("breakpoints", {})),
             data_sha256=sha256,
@@ -471,6 +496,15 @@ class _Reader:
             option = options.get(name)
             if isinstance(option, int) and not isinstance(option, bool):
                 options[name] = float(option)
+        for name in ("momentum", "alpha", "eps"):
+            option = options.get(name)
+            if isinstance(option, int) and not isinstance(option, bool):
+                options[name] = float(option)
+        if "betas" in options:
+            betas = options["betas"]
+            if not isinstance(betas, list) or len(betas) != 2:
+                raise self.fail("config.betas", f"must be a list of two numbers (got {_kind(betas)})")
+            options["betas"] = tuple(float(b) if isinstance(b, int) and not isinstance(b, bool) else b for b in betas)
         try:
             return Config(**options)
         except ConfigError as error:
@@ -482,6 +516,11 @@ class _Reader:
             raise self.fail(key, f"must be above 0 and at most {MAX_LR:g} (got {lr!r})")
         return lr
 
+    def optimizer(self, value: object, key: str) -> str:
+        if not isinstance(value, str) or value not in OPTIMIZERS:
+            raise self.fail(key, f"must be one of {', '.join(OPTIMIZERS)} (got {_kind(value)})")
+        return value
+
     def settings(self, value: object, t: int) -> tuple[Setting, ...]:
         if not isinstance(value, list):
             raise self.fail("position.settings", f"must be a list (got {_kind(value)})")
@@ -492,15 +531,17 @@ class _Reader:
         for index, entry in enumerate(value):
             key = f"position.settings[{index}]"
             if not isinstance(entry, list) or len(entry) != 3:
-                raise self.fail(key, f'must be [t, "lr" or "batch_size", value] (got {_kind(entry)})')
+                raise self.fail(key, f'must be [t, "lr", "batch_size" or "optimizer", value] (got {_kind(entry)})')
             at = self.whole(entry[0], f"{key}[0]", previous, t)  # in order, and not past the position
             name = entry[1]
             if name == "lr":
                 settings.append((at, name, self.lr(entry[2], f"{key}[2]")))
             elif name == "batch_size":
                 settings.append((at, name, self.whole(entry[2], f"{key}[2]", 1, MAX_POINTS)))
+            elif name == "optimizer":
+                settings.append((at, name, self.optimizer(entry[2], f"{key}[2]")))
             else:
-                raise self.fail(f"{key}[1]", f'must be "lr" or "batch_size" (got {_kind(name)})')
+                raise self.fail(f"{key}[1]", f'must be "lr", "batch_size" or "optimizer" (got {_kind(name)})')
             previous = at
         return tuple(settings)
 

@@ -174,11 +174,11 @@ async def test_i_without_a_lesson_says_how_to_load_one(screen: Callable[[Any], s
         assert not isinstance(app.screen, NotesScreen)
 
 
-async def test_s_saves_the_session(tmp_path: Path, pane: Text, same: Any, keys: Any, submit: Submit) -> None:
+async def test_ctrl_s_saves_the_session(tmp_path: Path, pane: Text, same: Any, keys: Any, submit: Submit) -> None:
     app = GDApp(Config(batch_size=16))
     async with app.run_test(size=SIZE) as pilot:
         await keys(pilot, "n", "n", "n", "n", "plus", "n", "n", "n")
-        await pilot.press("s")
+        await pilot.press("ctrl+s")
         assert isinstance(app.screen, PromptScreen)
         await submit(pilot, "#value", "")
         assert isinstance(app.screen, PromptScreen)
@@ -307,7 +307,7 @@ async def test_save_prompt_expands_the_home_directory(
     monkeypatch.chdir(tmp_path)
     app = GDApp()
     async with app.run_test(size=SIZE) as pilot:
-        await pilot.press("n", "s")
+        await pilot.press("n", "ctrl+s")
         await submit(pilot, "#value", "~/saved.json")
         assert not isinstance(app.screen, PromptScreen), dialog_error(app)
         assert (home / "saved.json").is_file()

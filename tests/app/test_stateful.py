@@ -44,7 +44,7 @@ T = TypeVar("T")
 
 START_SIZE = (80, 24)
 BOUND_KEYS = {key for binding in GDApp.BINDINGS for key in binding.key.split(",")}  # type: ignore[union-attr]
-STEP_KEYS = ["n", "space", "right", "p", "left"]
+STEP_KEYS = ["n", "space", "right", "s", "p", "left"]
 RUN_KEYS = ["u", "e", "c", "0", "1", "2", "3", "4", "5"]
 SETTING_KEYS = [
     "r",
@@ -65,7 +65,7 @@ SETTING_KEYS = [
 SIZES = [(80, 24), (120, 40)]  # where learners are: SSH's default, and a roomier terminal
 # Dialogs stay open across rules: keys and resizes reach them until escape closes them.
 # enter is never pressed: in the save dialog it writes a file.
-DIALOG_KEYS = ["b", "s", "g", "question_mark", "f1", "ctrl+p"]
+DIALOG_KEYS = ["b", "ctrl+s", "g", "question_mark", "f1", "ctrl+p"]
 NOT_PRESSED = {"q", "ctrl+c"}  # they quit
 DIALOGS = (BreakpointsScreen, PromptScreen, HelpScreen, LessonScreen, CommandPalette)
 # With an epoch breakpoint every run (c, e, u, digits) ends within two epochs, whatever

@@ -315,7 +315,7 @@ EXACT: list[tuple[str, list[str], str]] = [
         "escape sequence in a placeholder",
         ["run", "--lesson", "{osc-placeholder.toml}"],
         "--lesson: {osc-placeholder.toml}:3: note: unknown placeholder {␛]2;TITLE␛\\}; notes may use {lr}, "
-        "{batch_size}, {n_train}, {updates_per_epoch}, {critical_lr}, {condition_number}",
+        "{batch_size}, {n_train}, {updates_per_epoch}, {critical_lr}, {condition_number}, {optimizer}",
     ),
     (
         "escape sequence in a key",

@@ -37,6 +37,7 @@ from gd_tui.csvfile import machine as new_machine
 from gd_tui.engine import Config, ConfigError, Machine
 from gd_tui.engine.analysis import reference
 from gd_tui.engine.breakpoints import Breakpoints
+from gd_tui.engine.config import OPTIMIZERS
 from gd_tui.lessons import Lesson, LessonError, load_lesson
 from gd_tui.session import Session, SessionError, autosave, capture, restore
 
@@ -102,6 +103,8 @@ class GDApp(Commands, Runner, HangUpApp):
         self.view.lesson_title = f"{lesson.name}: {lesson.title}"
         self.view.lesson_note = lesson.note
         self.view.step_notes = dict(lesson.step_notes)
+        # The race lesson races every optimizer; the palette turns the race on and off for any run.
+        self.view.race = OPTIMIZERS if lesson.name == "race" else ()
 
     # --- layout -----------------------------------------------------------
 
@@ -227,9 +230,14 @@ class GDApp(Commands, Runner, HangUpApp):
         self.machine.advance()
         self._act()
 
+    def action_step_into(self) -> None:
+        self._stop()
+        self.machine.step_into()
+        self._act()
+
     def action_back(self) -> None:
         self._stop()
-        if self.machine.state.t == 0:
+        if self.machine.state.t == 0 and self.machine.state.line == 0:
             self._act("Already at the start: nothing to step back over.")
             return
         self.machine.back()

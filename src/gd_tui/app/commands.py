@@ -17,6 +17,7 @@ from gd_tui.app.widgets.chart_pane import TABS
 from gd_tui.csvfile import machine as new_machine
 from gd_tui.engine import ConfigError, Machine
 from gd_tui.engine.breakpoints import Breakpoints, Predicate
+from gd_tui.engine.config import OPTIMIZERS
 from gd_tui.export import write_history
 from gd_tui.lessons import Lesson, LessonError, builtin_names, load_lesson
 from gd_tui.session import Session, SessionError, save
@@ -116,6 +117,18 @@ class Commands(_AppBase):
         yield SystemCommand("Set learning rate…", "Type an exact learning rate", self._ask_lr)
         yield SystemCommand("Set batch size…", "Type an exact batch size", self._ask_batch_size)
         yield SystemCommand("Set seed…", "New data and a new random start", self._ask_seed)
+        yield SystemCommand(
+            "Race: all optimizers",
+            "Every other optimizer's path from the same start, as ghosts on the loss surface",
+            partial(self._set_race, OPTIMIZERS),
+        )
+        yield SystemCommand("Race: off", "No ghost paths on the loss surface", partial(self._set_race, ()))
+        for name in OPTIMIZERS:
+            yield SystemCommand(
+                f"Optimizer: {name}",
+                "Step 4 with this optimizer from the next update, its state from zero (torch.optim's formulas)",
+                partial(self._set_optimizer, name),
+            )
         yield SystemCommand("Export history…", "Loss per update, the (b, w) path, losses per epoch", self._ask_export)
         for tab_id, title, _ in TABS:
             yield SystemCommand(
@@ -127,6 +140,22 @@ class Commands(_AppBase):
             yield SystemCommand(
                 f"Lesson: {name}", "Load this chapter 0 experiment", lambda name=name: self._pick_lesson(name)
             )
+
+    def _set_race(self, names: tuple[str, ...]) -> None:
+        self.view.race = names
+        if names:
+            self._show_chart("loss-surface")
+            self._act("Racing every optimizer from the same start (ghosts on the loss surface).")
+        else:
+            self._act("Race off.")
+
+    def _set_optimizer(self, name: str) -> None:
+        previous = self.machine.state.optimizer
+        self.machine.set_optimizer(name)
+        if name == previous:
+            self._act(f"The optimizer is {name} already.")
+        else:
+            self._act(f"Optimizer {name} from the next update ({previous} before), its state from zero.")
 
     def _pick_lesson(self, name: str) -> None:
         try:

@@ -71,7 +71,17 @@ def _table() -> tuple[Key, ...]:
     # {action} in a sentence is that action's key, written in by table().
     return (
         Key("n,space,right", "next", "Step", "Next step", "stepping", "Execute exactly one step", bar=True),
-        Key("p,left", "back", "Back", "Step back", "stepping", "Undo exactly one step", bar=True),
+        Key(
+            "s",
+            "step_into",
+            "Into",
+            "Step into the update",
+            "stepping",
+            "At step 4, step into the optimizer's update: one line per press, ▶ on the next; elsewhere as next",
+        ),
+        Key(
+            "p,left", "back", "Back", "Step back", "stepping", "Undo exactly one step (or one line of step 4)", bar=True
+        ),
         Key(
             "u",
             "run_update",
@@ -130,7 +140,9 @@ def _table() -> tuple[Key, ...]:
             "views",
             "Everything in full: the lesson's note, the next step's sentence and note, every message shown",
         ),
-        Key("s", "save", "Save", "Save the session…", "files", "Save the session to a file (gd-tui --resume FILE)"),
+        Key(
+            "ctrl+s", "save", "Save", "Save the session…", "files", "Save the session to a file (gd-tui --resume FILE)"
+        ),
         Key(
             "pagedown", "table_page(1)", "Table ↓", "Predictions: next page", "views", "Page the predictions table down"
         ),

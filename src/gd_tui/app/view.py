@@ -23,3 +23,4 @@ class View:
     running: bool = False
     log_scale: bool = False
     fresh: bool = True  # just reset: nothing counts as changed
+    race: tuple[str, ...] = ()  # optimizers drawn as ghost paths on the loss surface (palette: Race)

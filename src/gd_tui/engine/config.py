@@ -8,6 +8,12 @@ from typing import Any
 
 from gd_tui.engine.limits import MAX_ABS_VALUE, MAX_COLUMNS, MAX_LR, MAX_POINTS, MAX_SEED
 
+OPTIMIZERS = ("sgd", "momentum", "nesterov", "adagrad", "rmsprop", "adam")
+# torch.optim's eps when none is given: Adagrad's is smaller than the others'.
+DEFAULT_EPS = {"adagrad": 1e-10}
+EPS = 1e-8
+MAX_EPS = 1.0  # beyond this eps swamps every gradient: not a learning setting
+
 FEATURES = ("raw", "bad", "scaled")
 __all__ = ["FEATURES", "MAX_ABS_VALUE", "MAX_COLUMNS", "MAX_LR", "MAX_POINTS", "MAX_SEED", "Config", "ConfigError"]
 
@@ -41,6 +47,14 @@ class Config:
     # error messages ("line 3, column 2") do. None: the file must have exactly two.
     x_col: int | None = None
     y_col: int | None = None
+    # Step 4's optimizer and its settings (torch.optim's defaults). momentum is the
+    # momentum and nesterov optimizers' beta; betas are Adam's; alpha is RMSprop's
+    # decay; eps None: the optimizer's own default (1e-10 for AdaGrad, else 1e-8).
+    optimizer: str = "sgd"
+    momentum: float = 0.9
+    betas: tuple[float, float] = (0.9, 0.999)
+    alpha: float = 0.99
+    eps: float | None = None
 
     def __post_init__(self) -> None:
         validate(self)
@@ -51,7 +65,26 @@ class Config:
 
     def to_dict(self) -> dict[str, Any]:
         """The options as plain JSON-ready values."""
-        return {f.name: getattr(self, f.name) for f in fields(self)}
+        values = {f.name: getattr(self, f.name) for f in fields(self)}
+        values["betas"] = list(self.betas)
+        return values
+
+    def eps_for(self, optimizer: str) -> float:
+        """The eps an optimizer uses: the one given, or torch.optim's default for it."""
+        return self.eps if self.eps is not None else DEFAULT_EPS.get(optimizer, EPS)
+
+    def hyperparameters(self, optimizer: str | None = None) -> dict[str, float]:
+        """The settings an optimizer's update takes after its state, by the update's argument names."""
+        name = self.optimizer if optimizer is None else optimizer
+        if name in ("momentum", "nesterov"):
+            return {"beta": self.momentum}
+        if name == "adagrad":
+            return {"eps": self.eps_for(name)}
+        if name == "rmsprop":
+            return {"alpha": self.alpha, "eps": self.eps_for(name)}
+        if name == "adam":
+            return {"beta1": self.betas[0], "beta2": self.betas[1], "eps": self.eps_for(name)}
+        return {}
 
 
 def _integer(option: str, value: object, low: int, high: int) -> None:
@@ -114,5 +147,28 @@ def validate(config: Config) -> None:
             _integer(option, column, 1, MAX_COLUMNS)
             if config.data is None:
                 raise ConfigError(option, "chooses a column of a CSV data file, and no data file is given")
+    _optimizer(config)
     if config.x_col is not None and config.x_col == config.y_col:
         raise ConfigError("y_col", f"must differ from the x column (both are column {config.x_col})")
+
+
+def _decay(option: str, value: object) -> None:
+    number = _number(option, value)
+    if not 0 <= number < 1:
+        raise ConfigError(option, f"must be at least 0 and below 1 (got {value!r})")
+
+
+def _optimizer(config: Config) -> None:
+    if config.optimizer not in OPTIMIZERS:
+        raise ConfigError("optimizer", f"must be one of {', '.join(OPTIMIZERS)} (got {config.optimizer!r})")
+    _decay("momentum", config.momentum)
+    betas = config.betas
+    if not isinstance(betas, tuple) or len(betas) != 2:
+        raise ConfigError("betas", f"must be two numbers B1,B2 (got {betas!r})")
+    for beta in betas:
+        _decay("betas", beta)
+    _decay("alpha", config.alpha)
+    if config.eps is not None:
+        eps = _number("eps", config.eps)
+        if not 0 < eps <= MAX_EPS:
+            raise ConfigError("eps", f"must be above 0 and at most {MAX_EPS:g} (got {config.eps!r})")

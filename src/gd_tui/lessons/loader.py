@@ -23,7 +23,10 @@ from gd_tui.text import visible
 
 PACKAGE = "gd_tui.lessons"
 # Chapter 0's order of experiments; `gd-tui lessons` lists them so.
-BUILTIN_ORDER = ("book", "lr-low", "lr-high", "lr-too-high", "bad-feature", "scaled", "mini-batch", "sgd")
+BUILTIN_ORDER = (
+    "book", "lr-low", "lr-high", "lr-too-high", "bad-feature", "scaled", "mini-batch", "sgd",
+    "momentum", "nesterov", "adagrad", "rmsprop", "adam", "race",
+)  # fmt: skip
 
 TOP_KEYS = ("name", "title", "note")
 # Per table: the key in the file -> the Config field it sets.
@@ -38,12 +41,24 @@ CONFIG_KEYS: dict[str, dict[str, str]] = {
         "csv": "data",
         "feature": "feature",
     },
-    "training": {"lr": "lr", "batch_size": "batch_size", "init_b": "init_b", "init_w": "init_w"},
+    "training": {
+        "lr": "lr",
+        "batch_size": "batch_size",
+        "init_b": "init_b",
+        "init_w": "init_w",
+        "optimizer": "optimizer",
+        "momentum": "momentum",
+        "betas": "betas",
+        "alpha": "alpha",
+        "eps": "eps",
+    },
 }
 BREAKPOINT_KEYS = ("loss_below", "loss_went_up", "grad_below", "epoch_reached")
 TABLES = ("data", "training", "breakpoints", "notes")
 # The flags parse these as floats; TOML's `lr = 1` must give the same Config as `--lr 1`.
-FLOAT_FIELDS = frozenset({"true_b", "true_w", "noise", "train_fraction", "lr", "init_b", "init_w"})
+FLOAT_FIELDS = frozenset(
+    {"true_b", "true_w", "noise", "train_fraction", "lr", "init_b", "init_w", "momentum", "alpha", "eps"}
+)
 STEP_KEYS = tuple(str(step) for step in range(6))
 MAX_EPOCH = MAX_EPOCHS
 # A format spec's width and precision: {lr:>12.3f} has 12 and 3; each at most MAX_FORMAT_WIDTH.
@@ -51,7 +66,9 @@ _SPEC_NUMBERS = re.compile(r"\d+")
 MAX_FILE_BYTES = 1024 * 1024  # a lesson is a page of text; anything larger is the wrong file
 # Synthetic data fails only in the feature transform; too small a split comes from too few points.
 _CAUSED_BY = {"data": "feature", "train_fraction": "n_points"}
-PLACEHOLDERS = ("lr", "batch_size", "n_train", "updates_per_epoch", "critical_lr", "condition_number")
+PLACEHOLDERS = (
+    "lr", "batch_size", "n_train", "updates_per_epoch", "critical_lr", "condition_number", "optimizer",
+)  # fmt: skip
 
 
 class _Shown(float):
@@ -207,6 +224,8 @@ def _config(document: dict[str, Any], reader: _Reader) -> tuple[Config, dict[str
             origins[option] = (table, key)
             if option == "data":
                 value = _csv_path(value, reader)
+            elif option == "betas":
+                value = _betas(value, reader)
             elif option in FLOAT_FIELDS and isinstance(value, int) and not isinstance(value, bool):
                 if abs(value) > 2**53:
                     reader.fail(f"is out of range (got {value})", table, key)
@@ -216,6 +235,17 @@ def _config(document: dict[str, Any], reader: _Reader) -> tuple[Config, dict[str
         return Config(**changes), origins
     except ConfigError as error:
         reader.fail(error.message, *origins[error.option])
+
+
+def _betas(value: object, reader: _Reader) -> tuple[float, float]:
+    """Adam's betas from a TOML array of two numbers."""
+    if (
+        not isinstance(value, list)
+        or len(value) != 2
+        or any(isinstance(v, bool) or not isinstance(v, (int, float)) for v in value)
+    ):
+        reader.fail(f"must be two numbers in brackets, such as [0.9, 0.999] (got {value!r})", "training", "betas")
+    return float(value[0]), float(value[1])
 
 
 def _csv_path(value: object, reader: _Reader) -> str:
@@ -293,6 +323,7 @@ def _placeholders(config: Config, origins: dict[str, tuple[str, str]], reader: _
         "updates_per_epoch": -(-data.n_train // batch_size),
         "critical_lr": _Shown(stable.critical_lr),
         "condition_number": _Shown(stable.condition_number),
+        "optimizer": config.optimizer,
     }
 
 

@@ -9,6 +9,7 @@ from gd_tui.app.keys import key_for
 from gd_tui.app.view import View
 from gd_tui.app.widgets.lines import LinesView
 from gd_tui.engine import STEP_NAMES
+from gd_tui.engine.step_into import statements
 from gd_tui.text import one_line
 
 ROW_CACHE = 64  # wrapped sentences kept (messages with numbers in them come and go)
@@ -31,13 +32,40 @@ def next_sentence(view: View) -> str:
         case 3:
             return "Next: step 3, gradients — which way, and how steeply, the loss rises in b and in w."
         case 4:
-            return f"Next: step 4, update — move b and w against their gradients, scaled by lr {state.lr:g}."
+            return _update_sentence(view)
         case _:
             if machine.epoch_ends_with_batch():
                 return (
                     f"Next: step 5, repeat — {where} is the last: the epoch ends and the validation loss is computed."
                 )
             return f"Next: step 5, repeat — on to batch {batch + 1}/{batches}; the epoch goes on."
+
+
+def _update_sentence(view: View) -> str:
+    state = view.machine.state
+    lines = statements(state.optimizer)
+    if state.line:
+        line = lines[state.line - 1]
+        last = " (the last: it completes step 4)" if state.line == len(lines) else ""
+        return f"Next: line {state.line}/{len(lines)} of {state.optimizer}{last} — {line.text}"
+    into = key_for("step_into")
+    if state.optimizer == "sgd":
+        what = f"move b and w against their gradients, scaled by lr {state.lr:g}"
+    else:
+        what = f"{state.optimizer} moves b and w (lr {state.lr:g})"
+    return f"Next: step 4, update — {what}; {into} steps into it line by line."
+
+
+def diverging_banner(view: View) -> str | None:
+    """Named early: the loss has grown for several updates in a row above 2/λmax."""
+    growing = view.machine.diverging()
+    if growing is None:
+        return None
+    return (
+        f"DIVERGING since update {growing.update + 1}: lr {view.machine.state.lr:g} is above 2/λmax "
+        f"{view.machine.critical_lr:.3g}, so the error along the steep direction grows ×{growing.growth:.3g} "
+        f"per update (|1 − lr·λmax| = {growing.predicted:.3g})."
+    )
 
 
 def divergence_banner(view: View) -> str | None:
@@ -87,6 +115,9 @@ class NextStepLine(LinesView):
             # A message (saved, refused, ...) still shows, before the banner.
             alarm = Text(banner, style="bold reverse")
             return Text.assemble((view.message, "bold"), "  ", alarm) if view.message else alarm
+        growing = diverging_banner(view)
+        if growing and not view.message:
+            return Text(growing, style="bold")
         text = Text(next_sentence(view))
         note = view.step_notes.get(view.machine.state.cursor)
         if view.message:

@@ -9,43 +9,56 @@ from functools import cache
 from rich.text import Text
 
 from gd_tui.app.view import View
-from gd_tui.app.widgets.lines import LinesView
+from gd_tui.app.widgets.lines import LinesView, set_titles
 from gd_tui.engine import steps
+from gd_tui.engine.optimizers import OPTIMIZER_FUNCTIONS
+from gd_tui.engine.step_into import statements
 
 VALIDATION = 6  # validation_loss: runs inside step 5, only when the epoch ends
 
 
 @dataclass(frozen=True)
 class SourceLine:
-    number: int  # line number in steps.py
+    number: int  # line number in steps.py (optimizers.py for another optimizer's step 4)
     code: str
     step: int  # 0-5, or VALIDATION
-
-
-def source_lines() -> list[SourceLine]:
-    """Every line of the step functions, verbatim, read from the engine's own source."""
-    functions = [*((f, step) for step, f in enumerate(steps.STEP_FUNCTIONS)), (steps.validation_loss, VALIDATION)]
-    result: list[SourceLine] = []
-    for function, step in functions:
-        code, first = inspect.getsourcelines(function)
-        result.extend(SourceLine(first + offset, line.rstrip(), step) for offset, line in enumerate(code))
-    return result
+    statement: int = 0  # in step 4: which line of the update this is (from 1; 0: not one)
 
 
 @cache
-def styled_line(line: SourceLine, is_next: bool, is_last: bool) -> Text:
-    """One source line as drawn; three looks per line, each built once (the pane reuses their strips)."""
+def source_lines(optimizer: str = "sgd") -> tuple[SourceLine, ...]:
+    """Every line of the step functions, verbatim, read from the engine's own source;
+    step 4 is the optimizer's update (steps.update itself for sgd)."""
+    functions = [*((f, step) for step, f in enumerate(steps.STEP_FUNCTIONS)), (steps.validation_loss, VALIDATION)]
+    functions[4] = (OPTIMIZER_FUNCTIONS[optimizer], 4)
+    numbers = {statement.number: k for k, statement in enumerate(statements(optimizer), start=1)}
+    result: list[SourceLine] = []
+    for function, step in functions:
+        code, first = inspect.getsourcelines(function)
+        result.extend(
+            SourceLine(first + offset, line.rstrip(), step, numbers.get(first + offset, 0) if step == 4 else 0)
+            for offset, line in enumerate(code)
+        )
+    return tuple(result)
+
+
+@cache
+def styled_line(line: SourceLine, is_next: bool, is_last: bool, is_into: bool = False) -> Text:
+    """One source line as drawn; four looks per line, each built once (the pane reuses their strips).
+
+    is_into: stepping into step 4, this is the update's line the next press runs.
+    """
     # Only the lines that do the math light up (a debugger's current line), and the
     # gutter carries the arrow and the tick: a step repaints a handful of rows.
     code = line.code.lstrip()
     is_def = code.startswith("def ")
     is_math = not is_def and not code.startswith(("#", "return"))
     marker = " "
-    if is_def and is_next:
+    if is_into or (is_def and is_next):
         marker = "▶"
     elif is_def and is_last:
         marker = "✓"
-    if is_next and is_math:
+    if is_into or (is_next and is_math):
         style = "bold reverse"
     elif code.startswith("#"):
         style = "dim"
@@ -65,8 +78,8 @@ class SourcePane(LinesView):
     def __init__(self, *, id: str | None = None) -> None:
         super().__init__(id=id)
         self.border_title = "Source  engine/steps.py"
-        self._source = tuple(source_lines())
-        self._drawn: tuple[frozenset[int], frozenset[int | None]] | None = None
+        self._source = source_lines()
+        self._drawn: tuple[frozenset[int], frozenset[int | None], str, int] | None = None
         self._all: list[Text] = []  # every line; the pane shows a page of them
 
     def show(self, view: View) -> None:
@@ -77,12 +90,25 @@ class SourcePane(LinesView):
         # ▶ marks only what runs next: validation_loss runs in step 5 only when the epoch ends.
         next_steps = {cursor, VALIDATION} if cursor == 5 and machine.epoch_ends_with_batch() else {cursor}
         last_steps = {5, VALIDATION} if last_step == 5 and state.batch == 0 else {last_step}
-        key = (frozenset(next_steps), frozenset(last_steps))
+        into = state.line if cursor == 4 else 0
+        key = (frozenset(next_steps), frozenset(last_steps), state.optimizer, into)
         if key == self._drawn:
             return
         self._drawn = key
+        self._source = source_lines(state.optimizer)
+        # Only on change (set_titles): Textual repaints a whole pane for any title it is given.
+        set_titles(self, "Source  engine/steps.py" + ("" if state.optimizer == "sgd" else f"  4: {state.optimizer}"))
         # styled_line hands back the same Text for the same look: its strip comes back with it.
-        self._all = [styled_line(line, line.step in next_steps, line.step in last_steps) for line in self._source]
+        # Inside step 4 only the line that runs next is marked: one ▶ on screen.
+        self._all = [
+            styled_line(
+                line,
+                line.step in next_steps and not into,
+                line.step in last_steps,
+                bool(into) and line.statement == into,
+            )
+            for line in self._source
+        ]
         self.set_lines(self._page(self.content_region.height))
 
     def fit(self, width: int, height: int) -> None:
@@ -96,7 +122,7 @@ class SourcePane(LinesView):
         """
         if self._drawn is None or not height:  # nothing shown yet, or not laid out yet
             return self._all
-        next_steps, last_steps = self._drawn
+        next_steps, last_steps, _, _ = self._drawn
         top = page_top(self._source, height, next_steps, last_steps)
         return self._all[top : top + height]
 

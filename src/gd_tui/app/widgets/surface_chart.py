@@ -5,16 +5,36 @@ from __future__ import annotations
 import numpy as np
 
 from gd_tui.app.plots.geometry import Window
-from gd_tui.app.plots.surface import QUANTILES, QUANTILES_SMALL, Levels, SurfaceSeries, level_curves, surface_series
+from gd_tui.app.plots.surface import (
+    QUANTILES,
+    QUANTILES_SMALL,
+    Levels,
+    SurfaceSeries,
+    level_curves,
+    sample_indices,
+    surface_series,
+)
 from gd_tui.app.view import View
 from gd_tui.app.widgets.chart_base import Chart, KeyItem
-from gd_tui.engine.analysis import Reference
+from gd_tui.engine.analysis import Reference, eigen_directions, race_paths
 
 LEVELS_COLOR = "gray"
 PATH = ("·", "orange", "path")
 START = ("o", "cyan", "start")
 NOW = ("@", "red", "now")
 MINIMUM = ("+", "green", "min")
+EIGEN = ("/", "blue", "eigen")
+# The race's ghosts: one letter each, as the book's plot_paths labels them.
+GHOSTS = {
+    "sgd": ("s", "white"),
+    "momentum": ("m", "magenta"),
+    "nesterov": ("n", "yellow"),
+    "adagrad": ("g", "blue"),
+    "rmsprop": ("r", "cyan"),
+    "adam": ("a", "green"),
+}
+RACE_UPDATES = 200  # a ghost runs at most this far: the race is over long before
+GHOST_POINTS = 60  # points drawn per ghost, however long its path
 
 
 class SurfaceChart(Chart):
@@ -24,8 +44,34 @@ class SurfaceChart(Chart):
         super().__init__(id=id)
         # Level curves per window of the current reference: a run visits a few windows at most.
         self._levels: tuple[Reference, dict[tuple[Window, bool], Levels]] | None = None
+        # The race's paths, by what they depend on: the start, the start's lr, the config, who races.
+        self._race: tuple[tuple[object, ...], dict[str, np.ndarray]] | None = None
+        self._eigen: tuple[Reference, np.ndarray] | None = None
 
     HISTORY_ONLY = True  # the path, the start and the current point
+
+    def ui_key(self, view: View) -> tuple[object, ...]:
+        return (view.race,)
+
+    def eigenvectors(self, view: View) -> np.ndarray:
+        """The Hessian's unit eigenvectors (columns), once per reference: XᵀX is a pass over the data."""
+        if self._eigen is None or self._eigen[0] is not view.reference:
+            self._eigen = (view.reference, eigen_directions(view.machine.data.x_train)[1])
+        return self._eigen[1]
+
+    def ghosts(self, view: View, path: np.ndarray) -> dict[str, np.ndarray]:
+        """The racing optimizers' paths from the live run's start, as far as the live run has gone."""
+        machine = view.machine
+        names = tuple(name for name in view.race if name != machine.state.optimizer)
+        if not names or not len(path):
+            return {}
+        start = (float(path[0, 0]), float(path[0, 1]))
+        lr = machine.start_settings[0]
+        key = (view.reference, start, lr, machine.config, names)
+        if self._race is None or self._race[0] != key:
+            self._race = (key, race_paths(view.reference.surface, start, lr, machine.config, names, RACE_UPDATES))
+        count = min(len(path), RACE_UPDATES + 1)
+        return {name: ghost[:count] for name, ghost in self._race[1].items()}
 
     def levels(self, reference: Reference, area: Window) -> Levels:
         """The level curves of this window at this size, computed on first use."""
@@ -50,6 +96,25 @@ class SurfaceChart(Chart):
             plt.scatter(levels.b.tolist(), levels.w.tolist(), marker="braille", color=LEVELS_COLOR)
         if len(series.line_b) > 1:
             plt.plot(series.line_b.tolist(), series.line_w.tolist(), marker="braille", color=PATH[1])
+        minimum = series.minimum
+        if minimum is not None:
+            # Through the minimum along each eigen-direction of the Hessian, across the window.
+            vectors = self.eigenvectors(view)
+            half = series.window.half
+            for vector in vectors.T:
+                along = np.linspace(-2 * half, 2 * half, 41)
+                b_line, w_line = minimum[0] + along * vector[0], minimum[1] + along * vector[1]
+                inside = series.window.contains(b_line, w_line)
+                if inside.sum() > 1:
+                    plt.plot(b_line[inside].tolist(), w_line[inside].tolist(), marker="braille", color=EIGEN[1])
+            keys.append(EIGEN)
+        for name, ghost in self.ghosts(view, view.machine.history.path.values).items():
+            marker, color = GHOSTS[name]
+            shown = ghost[sample_indices(len(ghost), GHOST_POINTS)]
+            inside = series.window.contains(shown[:, 0], shown[:, 1])
+            if inside.any():
+                keys.append((marker, color, name))
+                plt.scatter(shown[inside, 0].tolist(), shown[inside, 1].tolist(), marker=marker, color=color)
         if len(series.path_b) > 1:
             keys.append(PATH)
             plt.scatter(series.path_b.tolist(), series.path_w.tolist(), marker=PATH[0], color=PATH[1])
