@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 
 from gd_tui.app.plots.axis import axis, notes
-from gd_tui.app.plots.history import MAX_POINTS, downsample, whole_ticks
+from gd_tui.app.plots.history import MAX_POINTS, whole_ticks
 from gd_tui.app.view import View
 from gd_tui.app.widgets.chart_base import Chart
 
@@ -53,11 +53,14 @@ class LossChart(Chart):
         # A point per cell: plotext joins the points with lines, so more would only cost
         # (a braille cell's two dots across tell little more about a long run's trend).
         limit = min(MAX_POINTS, max(20, self.size.width))
-        update_x, update_loss = downsample(history.update_loss.values[:updates], limit)
-        # Epoch points (mean training loss, validation loss) belong at the update that ended the epoch.
-        epoch_index, val_loss = downsample(history.val_loss.values, limit)
-        epoch_x = history.epoch_end.values[epoch_index - 1]
-        epoch_mean = history.epoch_loss.values[epoch_index - 1]
+        # Sampled from the rows the history holds (a long run keeps a thinned past), positions from 1.
+        update_rows, update_loss = history.update_loss.sample(limit, stop=updates)
+        update_x = update_rows + 1
+        # Epoch points (mean training loss, validation loss) belong at the update that ended the epoch;
+        # the epoch series are appended together, so the rows sampled from one are held by the others.
+        epoch_rows, val_loss = history.val_loss.sample(limit)
+        epoch_x = history.epoch_end.take(epoch_rows)
+        epoch_mean = history.epoch_loss.take(epoch_rows)
         # In batch gradient descent an epoch is one update: its mean is that update's loss,
         # drawn already. Training last: where the series meet, the one a learner follows shows.
         one_per_epoch = len(history.epoch_end) == updates

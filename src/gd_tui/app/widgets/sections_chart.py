@@ -27,8 +27,8 @@ class SectionsChart(Chart):
                 "The cross-sections cut the loss surface through the current (b, w): "
                 f"step 0 ({key_for('next')}) draws them."
             )
-        path = view.machine.history.path.values
-        start = (float(path[0, 0]), float(path[0, 1]))
+        b0, w0 = view.machine.history.path[0]
+        start = (float(b0), float(w0))
         return sections(view.reference, start, scalar(state.b), scalar(state.w))  # type: ignore[arg-type]
 
     def draw(self, view: View) -> None:

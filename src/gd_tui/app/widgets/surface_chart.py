@@ -40,7 +40,7 @@ class SurfaceChart(Chart):
 
     def prepared(self, view: View) -> tuple[Levels, SurfaceSeries]:
         """The series handed to plotext."""
-        series = surface_series(view.reference, view.machine.history.path.values)
+        series = surface_series(view.reference, view.machine.history.path)
         return self.levels(view.reference, series.window), series
 
     def draw(self, view: View) -> None:
