@@ -8,7 +8,7 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any, NoReturn
 
-from gd_tui.engine import Config, ConfigError, Machine
+from gd_tui.engine import Config, ConfigError, Dataset, Machine
 from gd_tui.engine.breakpoints import epochs
 from gd_tui.engine.config import FEATURES
 from gd_tui.export import write_history
@@ -155,7 +155,12 @@ def _lessons() -> None:
         print(f"{lesson.name:<{width}}  {lesson.title}")
 
 
-def _resumed_session(args: argparse.Namespace) -> Session:
+# A session without a record (saved by an older gd-tui) is replayed step by step, about
+# 300,000 steps a second: past this many steps, a line says so before the screen opens.
+REPLAY_NOTICE_STEPS = 50_000
+
+
+def _resumed_session(args: argparse.Namespace) -> tuple[Session, Dataset]:
     """The session `--resume [FILE]` names, checked so that any problem is one line here, not in the app."""
     if args.command is not None:
         raise UsageError(f"--resume: reopens the app; it cannot be combined with `{args.command}`")
@@ -167,8 +172,10 @@ def _resumed_session(args: argparse.Namespace) -> Session:
     if args.resume == LAST_SESSION and not path.exists():
         raise UsageError(f"--resume: no saved session in {path.parent}; give a session FILE")
     session = load(path)
-    check(session)
-    return session
+    data = check(session)  # parsed once: the app restores from this very dataset
+    if session.record is None and session.t > REPLAY_NOTICE_STEPS:
+        print(f"{PROG}: replaying {session.t:,} steps to restore the session…", file=sys.stderr, flush=True)
+    return session, data
 
 
 def _history_target(name: str) -> Path:
@@ -199,10 +206,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         args = parser.parse_args(argv)
         if getattr(args, "resume", None) is not None:
-            session = _resumed_session(args)
+            session, data = _resumed_session(args)
             from gd_tui.app import run_app  # the UI loads only when it is needed
 
-            return run_app(session.config, session=session)
+            return run_app(session.config, session=session, data=data)
         if args.command == "lessons":
             _lessons()
             return 0

@@ -36,7 +36,7 @@ from gd_tui.app.widgets.params import ParamsPane
 from gd_tui.app.widgets.predictions import PredictionsTable
 from gd_tui.app.widgets.source import SourcePane
 from gd_tui.app.widgets.status import StatusLine
-from gd_tui.engine import Config, ConfigError, Machine
+from gd_tui.engine import Config, ConfigError, Dataset, Machine
 from gd_tui.engine.analysis import reference
 from gd_tui.engine.breakpoints import Breakpoints
 from gd_tui.lessons import Lesson, LessonError, load_lesson
@@ -70,6 +70,7 @@ class GDApp(Commands, Runner, App[None]):
         breakpoints: Breakpoints | None = None,
         session: Session | None = None,
         show_lesson: bool = True,
+        data: Dataset | None = None,
     ) -> None:
         super().__init__()
         if session is not None and lesson is None and session.lesson is not None:
@@ -80,7 +81,7 @@ class GDApp(Commands, Runner, App[None]):
         if config is None and lesson is not None:
             config = lesson.config
         # A resumed session is replayed to the exact state it was saved in.
-        self.machine = restore(session) if session is not None else Machine(config)
+        self.machine = restore(session, data) if session is not None else Machine(config)
         self.view = View(self.machine, reference(self.machine.data.x_train, self.machine.data.y_train))
         if lesson is not None:
             self._use_lesson_notes(lesson)
@@ -350,9 +351,15 @@ class GDApp(Commands, Runner, App[None]):
         self.push_screen(HelpScreen())
 
 
-def run_app(config: Config | None = None, *, lesson: Lesson | None = None, session: Session | None = None) -> int:
-    """Run the app in this terminal; returns the exit code."""
-    app = GDApp(config, lesson=lesson, session=session)
+def run_app(
+    config: Config | None = None,
+    *,
+    lesson: Lesson | None = None,
+    session: Session | None = None,
+    data: Dataset | None = None,
+) -> int:
+    """Run the app in this terminal; returns the exit code (`data`: the session's, already read)."""
+    app = GDApp(config, lesson=lesson, session=session, data=data)
 
     def early(signal_number: int, frame: object) -> None:
         # Until on_mount installs the real handlers, a signal only leaves a note: dying

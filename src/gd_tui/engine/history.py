@@ -112,15 +112,28 @@ Recompute = Callable[[str, int, int], np.ndarray]
 class Series:
     """One history series: its rows [first, count) readable exactly, a bounded number held in memory."""
 
-    __slots__ = ("_columns", "_kept", "_recompute", "_stride", "_tail", "_tail_start", "count", "name", "tail_rows")
+    __slots__ = (
+        "_columns",
+        "_kept",
+        "_kept_at",
+        "_recompute",
+        "_stride",
+        "_tail",
+        "_tail_start",
+        "count",
+        "name",
+        "tail_rows",
+    )
 
     def __init__(self, name: str, columns: int = 1, first: int = 0, tail_rows: int = TAIL) -> None:
         self.name = name
         self._columns = columns
         self._tail = Growable(columns)  # rows [_tail_start, count)
         self._tail_start = first
-        # Rows 0, stride, 2·stride, … below _tail_start (every multiple of the stride there is kept).
+        # Rows below _tail_start at positions _kept_at (ascending): one in `stride` as the run
+        # thins its tail, or whatever a resumed session brought along.
         self._kept = Growable(columns)
+        self._kept_at = Growable()
         self._stride = 1
         self.count = first
         self.tail_rows = tail_rows
@@ -138,15 +151,18 @@ class Series:
         rows = self._tail.values
         moved = self.tail_rows
         positions = np.arange(self._tail_start, self._tail_start + moved)
-        self._kept.extend(rows[:moved][positions % self._stride == 0])
+        chosen = positions % self._stride == 0
+        self._kept.extend(rows[:moved][chosen])
+        self._kept_at.extend(positions[chosen])
         tail = Growable(self._columns, capacity=max(1024, 2 * self.tail_rows))
         tail.extend(rows[moved:])
         self._tail = tail
         self._tail_start += moved
         if len(self._kept) > 2 * KEEP:
-            kept = Growable(self._columns)
+            kept, kept_at = Growable(self._columns), Growable()
             kept.extend(self._kept.values[::2])
-            self._kept = kept
+            kept_at.extend(self._kept_at.values[::2])
+            self._kept, self._kept_at = kept, kept_at
             self._stride *= 2
 
     def truncate(self, size: int) -> None:
@@ -156,7 +172,9 @@ class Series:
         if size >= self._tail_start:
             self._tail.truncate(size - self._tail_start)
         else:
-            self._kept.truncate(-(-size // self._stride))
+            below = int(np.searchsorted(self._kept_at.values, size))
+            self._kept.truncate(below)
+            self._kept_at.truncate(below)
             self._tail = Growable(self._columns)
             self._tail_start = size
         self.count = size
@@ -167,8 +185,10 @@ class Series:
     def _held(self, row: int) -> np.ndarray | float | None:
         if row >= self._tail_start:
             return self._tail.values[row - self._tail_start]  # type: ignore[no-any-return]
-        if row % self._stride == 0 and row // self._stride < len(self._kept):
-            return self._kept.values[row // self._stride]  # type: ignore[no-any-return]
+        at = self._kept_at.values
+        index = int(np.searchsorted(at, row))
+        if index < len(at) and at[index] == row:
+            return self._kept.values[index]  # type: ignore[no-any-return]
         return None
 
     def __getitem__(self, index: int) -> Any:
@@ -204,7 +224,7 @@ class Series:
         """(row numbers, rows) of at most `limit` held rows below `stop`, evenly spread, the last one included."""
         stop = self.count if stop is None else min(stop, self.count)
         kept = self._kept.values
-        kept_rows = np.arange(len(kept), dtype=np.int64) * self._stride
+        kept_rows = self._kept_at.values.astype(np.int64)
         tail = self._tail.values
         tail_rows = np.arange(self._tail_start, self._tail_start + len(tail), dtype=np.int64)
         positions = np.concatenate([kept_rows[kept_rows < stop], tail_rows[tail_rows < stop]])
@@ -218,7 +238,9 @@ class Series:
         """Each row moved down to the nearest row held in memory (sorted, unique): cheap to read."""
         rows = np.asarray(rows, dtype=np.int64)
         below = rows < self._tail_start
-        snapped = np.where(below, np.minimum(rows - rows % self._stride, (len(self._kept) - 1) * self._stride), rows)
+        at = self._kept_at.values.astype(np.int64)
+        index = np.searchsorted(at, rows, side="right") - 1  # the last kept row at or before each
+        snapped = np.where(below, np.where(index >= 0, at[np.maximum(index, 0)], -1), rows)
         return np.unique(snapped[snapped >= 0])
 
     def take(self, rows: np.ndarray) -> np.ndarray:
@@ -229,7 +251,38 @@ class Series:
 
     @property
     def nbytes(self) -> int:
-        return self._tail.nbytes + self._kept.nbytes
+        return self._tail.nbytes + self._kept.nbytes + self._kept_at.nbytes
+
+    # --- carried by a session: what the history holds, without replaying the run ---
+
+    def parts(self, kept_limit: int, tail_limit: int) -> dict[str, Any]:
+        """What this series holds, thinned to at most kept_limit + tail_limit rows (see from_parts)."""
+        tail = self._tail.values
+        start = max(0, len(tail) - tail_limit)
+        # Rows the tail gives up join the kept rows, so the past stays drawn.
+        kept_at = np.concatenate([self._kept_at.values, np.arange(self._tail_start, self._tail_start + start)])
+        kept = np.concatenate([self._kept.values, tail[:start]]) if len(kept_at) else self._kept.values
+        if len(kept_at) > kept_limit:
+            pick = np.unique(np.linspace(0, len(kept_at) - 1, kept_limit).astype(np.int64))
+            kept_at, kept = kept_at[pick], kept[pick]
+        return {
+            "count": self.count,
+            "kept_at": kept_at.astype(np.int64).tolist(),
+            "kept": kept.tolist(),
+            "tail_start": self._tail_start + start,
+            "tail": tail[start:].tolist(),
+        }
+
+    def adopt(self, parts: dict[str, Any]) -> None:
+        """Hold what `parts` (from parts()) describes, in place of anything held."""
+        shape = (-1, self._columns) if self._columns > 1 else (-1,)
+        self._kept, self._kept_at, self._tail = Growable(self._columns), Growable(), Growable(self._columns)
+        self._kept.extend(np.asarray(parts["kept"], dtype=np.float64).reshape(shape))
+        self._kept_at.extend(np.asarray(parts["kept_at"], dtype=np.float64))
+        self._tail.extend(np.asarray(parts["tail"], dtype=np.float64).reshape(shape))
+        self._tail_start = int(parts["tail_start"])
+        self.count = int(parts["count"])
+        self._stride = 1
 
 
 class History:
