@@ -125,7 +125,7 @@ class Series:
         "tail_rows",
     )
 
-    def __init__(self, name: str, columns: int = 1, first: int = 0, tail_rows: int = TAIL) -> None:
+    def __init__(self, name: str, columns: int = 1, first: int = 0, tail_rows: int | None = None) -> None:
         self.name = name
         self._columns = columns
         self._tail = Growable(columns)  # rows [_tail_start, count)
@@ -136,7 +136,7 @@ class Series:
         self._kept_at = Growable()
         self._stride = 1
         self.count = first
-        self.tail_rows = tail_rows
+        self.tail_rows = TAIL if tail_rows is None else tail_rows
         self._recompute: Recompute | None = None
 
     def append(self, value: Any) -> None:
@@ -291,7 +291,7 @@ class History:
     __slots__ = ("epoch_end", "epoch_loss", "path", "update_loss", "val_loss")
 
     def __init__(
-        self, updates: int = 0, epochs: int = 0, initialized: bool = False, tail_rows: int = TAIL
+        self, updates: int = 0, epochs: int = 0, initialized: bool = False, tail_rows: int | None = None
     ) -> None:
         """An empty history, or one whose rows start at these counts (a replay from a checkpoint)."""
         path_first = updates + 1 if initialized else 0
