@@ -274,10 +274,6 @@ class KeysAndResizes(RuleBasedStateMachine):
             return  # a dialog on top, or the too-small notice
         live = self.screen_text(app)
         resumed = self.run(self._resumed_screen())
-        if live != resumed:
-            import difflib
-            with open("/tmp/stateful_fail.txt", "a") as f:
-                f.write("\n".join(difflib.unified_diff(resumed.splitlines(), live.splitlines(), "resumed", "live", lineterm="")) + "\n=====\n")
         assert live == resumed, f"the live screen differs from a resumed app's:\n{live}\n---\n{resumed}"
 
     @invariant()

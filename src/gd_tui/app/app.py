@@ -5,15 +5,12 @@ Running many steps (runner.py) and the palette and its dialogs (commands.py) are
 
 from __future__ import annotations
 
-import asyncio
 import contextlib
 import gc
-import signal
-import sys
 from pathlib import Path
 
 from textual import on
-from textual.app import App, ComposeResult
+from textual.app import ComposeResult
 from textual.events import Resize
 from textual.screen import Screen
 from textual.widget import Widget
@@ -22,6 +19,7 @@ from textual.widgets import Static
 # The dialogs (gd_tui.app.screens) are imported where they are opened: none is needed
 # for the first screen, and start-up is paid on every launch.
 from gd_tui.app.commands import Commands
+from gd_tui.app.hangup import HangUp, HangUpApp
 from gd_tui.app.keys import bindings, key_for
 from gd_tui.app.messages import batch_size_message, lr_message
 from gd_tui.app.runner import Runner
@@ -47,7 +45,7 @@ MINI_BATCH = 16  # the book's mini-batch size (chapter 2)
 MIN_SIZE = (76, 20)  # below this the parameters pane cannot show every number on its line
 
 
-class GDApp(Commands, Runner, App[None]):
+class GDApp(Commands, Runner, HangUpApp):
     """A terminal step-debugger for gradient descent on y = b + w·x + ε."""
 
     TITLE = "gd-tui"
@@ -142,12 +140,7 @@ class GDApp(Commands, Runner, App[None]):
     def on_mount(self) -> None:
         self._chart.focus()
         self.show_state()
-        loop = asyncio.get_running_loop()
-        # A dropped SSH connection sends SIGHUP; a kill sends SIGTERM. Both save the
-        # session and exit through Textual, which restores the terminal.
-        for signal_number in (signal.SIGHUP, signal.SIGTERM):
-            with contextlib.suppress(NotImplementedError, RuntimeError, ValueError):
-                loop.add_signal_handler(signal_number, self._hang_up)
+        # A dropped SSH connection sends SIGHUP; a kill sends SIGTERM: see hangup.py.
         if self.hung_up:  # the connection dropped while the app was starting
             self._hang_up()
             return
@@ -338,12 +331,17 @@ class GDApp(Commands, Runner, App[None]):
         )
 
     def _hang_up(self) -> None:
+        if self.autosaved is not None or self.autosave_error is not None:
+            return  # once: the signal, on_mount and input queued behind it can all get here
         self._stop()
+        self._autosave()
+        self.exit()
+
+    def _autosave(self) -> None:
         try:
             self.autosaved = autosave(self.session())
         except SessionError as error:
             self.autosave_error = str(error)
-        self.exit()
 
     def action_help(self) -> None:
         from gd_tui.app.screens.help import HelpScreen
@@ -360,21 +358,10 @@ def run_app(
 ) -> int:
     """Run the app in this terminal; returns the exit code (`data`: the session's, already read)."""
     app = GDApp(config, lesson=lesson, session=session, data=data)
-
-    def early(signal_number: int, frame: object) -> None:
-        # Until on_mount installs the real handlers, a signal only leaves a note: dying
-        # here would leave the terminal in raw mode on the alternate screen.
-        app.hung_up = True
-
-    for signal_number in (signal.SIGHUP, signal.SIGTERM):
-        signal.signal(signal_number, early)
+    hang_up = HangUp(app)  # SIGHUP, SIGTERM, a dead terminal: saved, and gone within seconds
+    hang_up.install()
     app.run()
-    if app.autosaved is not None:
-        print(f"gd-tui: the session was saved to {app.autosaved}; gd-tui --resume brings it back", file=sys.stderr)
-    if app.autosave_error is not None:
-        print(f"gd-tui: the session could not be saved: {app.autosave_error}", file=sys.stderr)
-        return 1
-    return app.return_code or 0
+    return hang_up.finish()
 
 
 __all__ = ["GDApp", "run_app"]

@@ -36,14 +36,14 @@ class StatusLine(LinesView):
         if self.screen.maximized is None:
             return
         self._texts = status_texts(view)
-        self.set_lines(self._fitted(self.content_region.width))
+        self.set_lines(self._in_width(self.content_region.width))
 
     def fit(self, width: int, height: int) -> None:
         # A new width may take another form: what is shown depends on the state and the size only.
         if self._texts:
-            self._lines = self._fitted(width)
+            self._lines = self._in_width(width)
 
-    def _fitted(self, width: int) -> list[Text]:
+    def _in_width(self, width: int) -> list[Text]:
         texts = self._texts
         text = next((text for text in texts if len(text) <= (width or 78)), texts[-1])
         return [self._known_line(Text(text, style="bold", end=""))]
