@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import replace
+from pathlib import Path
 
 import numpy as np
 import pytest
@@ -99,3 +100,20 @@ def test_a_malformed_record_is_one_line() -> None:
     with pytest.raises(sessions.SessionError, match=r"^record: is malformed \(KeyError\)") as error:
         sessions.restore(sessions.loads(broken))
     assert "\n" not in str(error.value)
+
+
+def test_an_old_session_that_must_be_replayed_says_so_first(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from gd_tui import cli
+
+    monkeypatch.setattr(cli, "REPLAY_NOTICE_STEPS", 100)
+    old = replace(sessions.capture(run(Config(), 500)), record=None)  # as saved before records existed
+    path = sessions.save(old, tmp_path / "old.json")
+    args = cli.build_parser().parse_args(["--resume", str(path)])
+    session, data = cli._resumed_session(args)
+    assert session.record is None and data.n_train == 80
+    assert capsys.readouterr().err == "gd-tui: replaying 500 steps to restore the session…\n"
+    recorded = sessions.save(sessions.capture(run(Config(), 500)), tmp_path / "new.json")
+    cli._resumed_session(cli.build_parser().parse_args(["--resume", str(recorded)]))
+    assert capsys.readouterr().err == ""  # a session with a record resumes at once
