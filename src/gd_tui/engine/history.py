@@ -238,9 +238,9 @@ class Series:
         """Each row moved down to the nearest row held in memory (sorted, unique): cheap to read."""
         rows = np.asarray(rows, dtype=np.int64)
         below = rows < self._tail_start
-        at = self._kept_at.values.astype(np.int64)
+        at = np.concatenate([[-1], self._kept_at.values.astype(np.int64)])  # -1: no kept row at or before
         index = np.searchsorted(at, rows, side="right") - 1  # the last kept row at or before each
-        snapped = np.where(below, np.where(index >= 0, at[np.maximum(index, 0)], -1), rows)
+        snapped = np.where(below, at[index], rows)
         return np.unique(snapped[snapped >= 0])
 
     def take(self, rows: np.ndarray) -> np.ndarray:
