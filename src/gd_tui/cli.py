@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import Any, NoReturn
 
 from gd_tui.csvfile import dataset
-from gd_tui.engine import Config, ConfigError, Machine
+from gd_tui.engine import Config, ConfigError, Dataset, Machine
 from gd_tui.engine.breakpoints import epochs
 from gd_tui.engine.config import FEATURES, OPTIMIZERS
 from gd_tui.engine.limits import MAX_EPOCHS, MAX_STEPS
@@ -262,7 +262,12 @@ def _sessions() -> None:
         print(session_line(path))
 
 
-def _resumed_session(args: argparse.Namespace) -> Session:
+# A session without a record (saved by an older gd-tui) is replayed step by step, about
+# 300,000 steps a second: past this many steps, a line says so before the screen opens.
+REPLAY_NOTICE_STEPS = 50_000
+
+
+def _resumed_session(args: argparse.Namespace) -> tuple[Session, Dataset]:
     """The session `--resume [FILE]` names, checked so that any problem is one line here, not in the app."""
     if args.command is not None:
         raise UsageError(f"--resume: reopens the app; it cannot be combined with `{args.command}`")
@@ -282,8 +287,10 @@ def _resumed_session(args: argparse.Namespace) -> Session:
     else:
         path = Path(args.resume)
     session = load(path)
-    check(session)
-    return session
+    data = check(session)  # parsed once: the app restores from this very dataset
+    if session.record is None and session.t > REPLAY_NOTICE_STEPS:
+        print(f"{PROG}: replaying {session.t:,} steps to restore the session…", file=sys.stderr, flush=True)
+    return session, data
 
 
 def _app_args(args: argparse.Namespace) -> tuple[str, ...]:
@@ -304,7 +311,7 @@ def _serve(args: argparse.Namespace, config: Config) -> int:
         from gd_tui.serve import Options, ServeError, serve
     except ImportError:
         raise UsageError(f"serve: needs the serve extra: {SERVE_INSTALL}") from None
-    Machine(config)  # a bad --data file is refused here, not in every student's tab
+    Machine(config, dataset(config))  # a bad --data file is refused here, not in every student's tab
     try:
         return serve(Options(args.host, args.port, args.max_sessions, _app_args(args)))
     except ServeError as error:
@@ -393,10 +400,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         args = parser.parse_args(numbers_as_values(sys.argv[1:] if argv is None else argv))
         if getattr(args, "resume", None) is not None:
-            session = _resumed_session(args)
+            session, data = _resumed_session(args)
             from gd_tui.app import run_app  # the UI loads only when it is needed
 
-            return run_app(session.config, session=session)
+            return run_app(session.config, session=session, data=data)
         if args.command == "lessons":
             _lessons()
             return 0

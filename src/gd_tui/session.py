@@ -15,7 +15,8 @@ A session file is JSON, never pickle: it records what to replay, not the arrays.
         "settings": [[120, "lr", 0.05], [130, "optimizer", "adam"]]  # Machine.settings_log: (t, name, value)
       },
       "data_sha256": "...",                  # of the CSV file's bytes, or null
-      "check": {"epoch": 3, "update": 240, "b": "0.81...", "w": "1.93..."}
+      "check": {"epoch": 3, "update": 240, "b": "0.81...", "w": "1.93..."},
+      "record": {...}                        # engine/record.py: checkpoints and history rows
     }
 
 Restoring builds Machine(config), replays the settings log (goto(t_e), then the
@@ -23,6 +24,10 @@ change), and goes to t: the same steps in the same order, so the state is the on
 the learner left (an optimizer's buffers included: they are a function of the
 steps replayed). `check` holds the saved b and w (as repr strings, so NaN and inf
 survive JSON) to prove it.
+
+A long run is not replayed: `record` carries some of the machine's checkpoints and
+the history rows it holds, floats as exact hex text, and restoring adopts them and
+replays from the last checkpoint only (engine/record.py). `check` proves it too.
 """
 
 from __future__ import annotations
@@ -45,6 +50,7 @@ from gd_tui.engine.breakpoints import Breakpoints
 from gd_tui.engine.config import OPTIMIZERS
 from gd_tui.engine.data import Dataset
 from gd_tui.engine.limits import LIMITS, MAX_EPOCHS, MAX_LR, MAX_POINTS, MAX_SETTINGS, MAX_T
+from gd_tui.engine.record import adopt, record_of
 from gd_tui.files import FileProblem, atomic_write_text, read_limited, sweep_temporary
 from gd_tui.text import one_line
 
@@ -55,7 +61,7 @@ MAX_SESSION_BYTES = 64_000_000
 SETTINGS = ("lr", "batch_size", "optimizer")
 AUTOSAVE_GLOB = "autosave*.json"  # autosave-20261130-051200-4242.json, and the older autosave.json
 KEEP_AUTOSAVES = 20
-_TOP_KEYS = ("format", "version", "lesson", "config", "breakpoints", "position", "data_sha256", "check")
+_TOP_KEYS = ("format", "version", "lesson", "config", "breakpoints", "position", "data_sha256", "check", "record")
 _FLOAT_OPTIONS = frozenset({"true_b", "true_w", "noise", "train_fraction", "lr", "init_b", "init_w"})
 _CONFIG_FIELDS = tuple(f.name for f in fields(Config))
 _BREAKPOINT_FIELDS = tuple(f.name for f in fields(Breakpoints))
@@ -92,6 +98,7 @@ class Session:
     breakpoints: Breakpoints = field(default_factory=Breakpoints)
     data_sha256: str | None = None
     check: Check | None = None
+    record: dict[str, Any] | None = field(default=None, compare=False)  # engine/record.py; None: replay
 
 
 # --- where sessions live ----------------------------------------------------
@@ -196,6 +203,7 @@ def capture(machine: Machine, *, lesson: str | None = None, breakpoints: Breakpo
         breakpoints=breakpoints if breakpoints is not None else Breakpoints(),
         data_sha256=machine.data.source_sha256,
         check=Check(state.epoch, state.update, _float_text(state.b), _float_text(state.w)),
+        record=record_of(machine),
     )
 
 
@@ -225,6 +233,8 @@ def check(session: Session) -> Dataset:
 def restore(session: Session, data: Dataset | None = None) -> Machine:
     """A Machine at the session's position: replayed, so bit-identical to never stopping."""
     machine = Machine(session.config, data if data is not None else check(session))
+    if session.record is not None:
+        return _adopt(session, machine)
     try:
         if session.start_lr is not None and session.start_lr != machine.state.lr:
             machine.set_lr(session.start_lr)
@@ -244,6 +254,28 @@ def restore(session: Session, data: Dataset | None = None) -> Machine:
         raise SessionError(f"position: a saved {error.option.replace('_', ' ')} {error.message}") from None
     machine.goto(session.t)
     for _ in range(session.line):
+        machine.step_into()
+    _verify(session, machine)
+    return machine
+
+
+def _adopt(session: Session, machine: Machine) -> Machine:
+    """The machine at the session's position from its record: no replay of the run."""
+    start_lr, start_batch_size, start_optimizer = machine.start_settings
+    machine.start_settings = (
+        start_lr if session.start_lr is None else session.start_lr,
+        start_batch_size if session.start_batch_size is None else session.start_batch_size,
+        start_optimizer if session.start_optimizer is None else session.start_optimizer,
+    )
+    machine._settings = list(session.settings)
+    try:
+        adopt(machine, session.record, session.t)  # type: ignore[arg-type]
+    except (ValueError, KeyError, TypeError, IndexError, AttributeError, OverflowError) as error:
+        reason = type(error).__name__  # not the message: it could echo the file's text
+        raise SessionError(
+            f"record: is malformed ({reason}); the file was edited or comes from another version"
+        ) from None
+    for _ in range(session.line):  # inside step 4 (step into): the lines already run
         machine.step_into()
     _verify(session, machine)
     return machine
@@ -289,6 +321,7 @@ def to_dict(session: Session) -> dict[str, Any]:
         },
         "data_sha256": session.data_sha256,
         "check": None if session.check is None else asdict(session.check),
+        **({} if session.record is None else {"record": session.record}),
     }
 
 
@@ -487,7 +520,14 @@ class _Reader:
             breakpoints=self.breakpoints(document.get("breakpoints", {})),
             data_sha256=sha256,
             check=self.check(document.get("check")),
+            record=self.record(document.get("record")),
         )
+
+    def record(self, value: object) -> dict[str, Any] | None:
+        # Its contents are checked when it is adopted (engine/record.py), with a one-line error.
+        if value is not None and not isinstance(value, dict):
+            raise self.fail("record", f"must be an object {{...}} or null (got {_kind(value)})")
+        return value
 
     def config(self, value: object) -> Config:
         options = dict(self.table(value, "config", _CONFIG_FIELDS))

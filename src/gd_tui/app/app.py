@@ -34,7 +34,7 @@ from gd_tui.app.widgets.predictions import PredictionsTable
 from gd_tui.app.widgets.source import SourcePane
 from gd_tui.app.widgets.status import StatusLine
 from gd_tui.csvfile import machine as new_machine
-from gd_tui.engine import Config, ConfigError, Machine
+from gd_tui.engine import Config, ConfigError, Dataset, Machine
 from gd_tui.engine.analysis import reference
 from gd_tui.engine.breakpoints import Breakpoints
 from gd_tui.engine.config import OPTIMIZERS
@@ -70,6 +70,7 @@ class GDApp(Commands, Runner, HangUpApp):
         breakpoints: Breakpoints | None = None,
         session: Session | None = None,
         show_lesson: bool = True,
+        data: Dataset | None = None,
     ) -> None:
         super().__init__()
         if session is not None and lesson is None and session.lesson is not None:
@@ -80,7 +81,7 @@ class GDApp(Commands, Runner, HangUpApp):
         if config is None and lesson is not None:
             config = lesson.config
         # A resumed session is replayed to the exact state it was saved in.
-        self.machine = restore(session) if session is not None else new_machine(config or Config())
+        self.machine = restore(session, data) if session is not None else new_machine(config or Config())
         self.view = View(self.machine, reference(self.machine.data.x_train, self.machine.data.y_train))
         if lesson is not None:
             self._use_lesson_notes(lesson)
@@ -410,9 +411,15 @@ class GDApp(Commands, Runner, HangUpApp):
         self.push_screen(HelpScreen())
 
 
-def run_app(config: Config | None = None, *, lesson: Lesson | None = None, session: Session | None = None) -> int:
-    """Run the app in this terminal; returns the exit code."""
-    app = GDApp(config, lesson=lesson, session=session)
+def run_app(
+    config: Config | None = None,
+    *,
+    lesson: Lesson | None = None,
+    session: Session | None = None,
+    data: Dataset | None = None,
+) -> int:
+    """Run the app in this terminal; returns the exit code (`data`: the session's, already read)."""
+    app = GDApp(config, lesson=lesson, session=session, data=data)
     hang_up = HangUp(app)  # SIGHUP, SIGTERM, a dead terminal: saved, and gone within seconds
     hang_up.install()
     app.run()

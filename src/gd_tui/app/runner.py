@@ -132,7 +132,7 @@ class Runner(_AppBase):
     def _previous_loss(self) -> float | None:
         """The loss of the last completed update ("loss went up" compares with it)."""
         losses = self.machine.history.update_loss
-        return float(losses.values[-1]) if len(losses) else None
+        return float(losses[-1]) if len(losses) else None
 
     def action_pause(self) -> None:
         if self._run_active:

@@ -25,6 +25,9 @@ from gd_tui.engine.steps import STEP_NAMES
 # one in SPARSE before that (memory stays bounded over millions of updates).
 RECENT = 64
 SPARSE = 32
+# At most this many sparse checkpoints: past it, every other one goes and the spacing doubles,
+# so a run of 10^7 updates keeps a few thousand, and a replay covers a few thousand updates.
+MAX_SPARSE = 4096
 
 
 @dataclass(slots=True)
@@ -98,6 +101,8 @@ _DERIVED = {"x_batch", "y_batch", "batch_idx", "yhat", "error"}
 _KEPT = tuple(f.name for f in fields(State) if f.name not in _DERIVED)
 _snapshot_of = attrgetter(*_KEPT)
 _UPDATE = _KEPT.index("update")
+_EPOCH = _KEPT.index("epoch")
+_B = _KEPT.index("b")
 
 isfinite = math.isfinite
 
@@ -172,9 +177,11 @@ class Machine:
         # In force at t = 0, before any logged change.
         self.start_settings: tuple[float, int, str] = (lr, batch_size, optimizer)
         self.history = History()
+        self.history.recompute_with(self._recompute)
         self._settings: list[tuple[int, str, float | str]] = []  # (t, name, value)
         self._recent: deque[tuple[int, tuple[object, ...]]] = deque(maxlen=RECENT)
         self._sparse: list[tuple[int, tuple[object, ...]]] = []
+        self._sparse_every = SPARSE  # updates between sparse checkpoints (doubles as the run grows)
         self._checkpoint()
         self.version += 1
         self.history_version = self.version
@@ -560,9 +567,53 @@ class Machine:
         recent = self._recent
         if len(recent) == RECENT:
             oldest = recent[0]  # about to leave the dense window
-            if oldest[1][_UPDATE] % SPARSE == 0:  # type: ignore[operator]
+            if oldest[1][_UPDATE] % self._sparse_every == 0:  # type: ignore[operator]
                 self._sparse.append(oldest)
+                if len(self._sparse) > MAX_SPARSE:
+                    self._thin_sparse()
         recent.append((state.t, _snapshot_of(state)))
+
+    def _thin_sparse(self) -> None:
+        """Double the spacing of the sparse checkpoints (the one at t = 0 always stays)."""
+        self._sparse_every *= 2
+        every = self._sparse_every
+        self._sparse = [c for c in self._sparse if c[0] == 0 or c[1][_UPDATE] % every == 0]  # type: ignore[operator]
+
+    def _recompute(self, name: str, start: int, stop: int) -> np.ndarray:
+        """Rows [start, stop) of a history series, replayed from the last checkpoint before them.
+
+        The replay runs on a scratch machine: this one's state and checkpoints are untouched.
+        """
+
+        def first_row(snapshot: tuple[object, ...]) -> int:  # the series' first row a replay from it appends
+            update: int = snapshot[_UPDATE]  # type: ignore[assignment]
+            epoch: int = snapshot[_EPOCH]  # type: ignore[assignment]
+            if name == "path":
+                return update + 1 if snapshot[_B] is not None else 0
+            return update if name == "update_loss" else epoch
+
+        checkpoints = sorted([*self._sparse, *self._recent], key=lambda c: c[0])
+        usable = [c for c in checkpoints if first_row(c[1]) <= start] or checkpoints[:1]
+        t, snapshot = usable[-1]
+        scratch = Machine(self.config, self.data)
+        state = State(**dict(zip(_KEPT, snapshot, strict=True)))  # type: ignore[arg-type]
+        scratch.state = state
+        scratch.history = History(state.update, state.epoch, state.initialized, tail_rows=2**62)
+        scratch._settings = self._settings
+        if state.initialized:
+            scratch._select_batch()
+        series = getattr(scratch.history, name)
+        settings = [(s, k, v) for s, k, v in self._settings if s >= t]
+        with np.errstate(all="ignore"):
+            for s, key, value in settings:
+                if s == t:
+                    scratch._apply_setting(key, value)
+            while series.count < stop and state.t < self.state.t:
+                scratch._advance()
+                for s, key, value in settings:
+                    if s == state.t:
+                        scratch._apply_setting(key, value)
+        return np.array(series.rows(start, stop))
 
     def _goto(self, target: int) -> None:
         """Restore the position after `target` steps: nearest checkpoint, then replay."""

@@ -25,7 +25,7 @@ class GradientsPane(Pane):
             return None
         b, w = scalar(state.b), scalar(state.w)
         if state.last_step == 4:  # the check belongs to the point before the update
-            b, w = view.machine.history.path.values[-2]
+            b, w = view.machine.history.path[-2]
         return numerical_gradients(b, w, state.x_batch, state.y_batch)  # type: ignore[arg-type]
 
     def show(self, view: View) -> None:

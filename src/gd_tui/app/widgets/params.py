@@ -45,7 +45,7 @@ class ParamsPane(Pane):
         machine = view.machine
         state = machine.state
         data = machine.data
-        path = machine.history.path.values
+        path = machine.history.path
         marks = self.marks
         b_change = w_change = None
         if state.last_step == 4 and len(path) >= 2:

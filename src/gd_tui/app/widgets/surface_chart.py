@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from gd_tui.app.plots.axis import axis, notes
 from gd_tui.app.plots.geometry import Window
 from gd_tui.app.plots.surface import (
     QUANTILES,
@@ -85,17 +86,19 @@ class SurfaceChart(Chart):
 
     def prepared(self, view: View) -> tuple[Levels, SurfaceSeries]:
         """The series handed to plotext."""
-        series = surface_series(view.reference, view.machine.history.path.values)
+        series = surface_series(view.reference, view.machine.history.path)
         return self.levels(view.reference, series.window), series
 
     def draw(self, view: View) -> None:
         levels, series = self.prepared(view)
         plt = self.plt
+        # Through an axis each: plotext cannot draw every window a run reaches (see plots/axis.py).
+        x, y = axis(*series.window.b_range), axis(*series.window.w_range)
         keys: list[KeyItem] = []
         if len(levels.b):
-            plt.scatter(levels.b.tolist(), levels.w.tolist(), marker="braille", color=LEVELS_COLOR)
+            plt.scatter(x(levels.b), y(levels.w), marker="braille", color=LEVELS_COLOR)
         if len(series.line_b) > 1:
-            plt.plot(series.line_b.tolist(), series.line_w.tolist(), marker="braille", color=PATH[1])
+            plt.plot(x(series.line_b), y(series.line_w), marker="braille", color=PATH[1])
         minimum = series.minimum
         if minimum is not None:
             # Through the minimum along each eigen-direction of the Hessian, across the window.
@@ -106,7 +109,7 @@ class SurfaceChart(Chart):
                 b_line, w_line = minimum[0] + along * vector[0], minimum[1] + along * vector[1]
                 inside = series.window.contains(b_line, w_line)
                 if inside.sum() > 1:
-                    plt.plot(b_line[inside].tolist(), w_line[inside].tolist(), marker="braille", color=EIGEN[1])
+                    plt.plot(x(b_line[inside]), y(w_line[inside]), marker="braille", color=EIGEN[1])
             keys.append(EIGEN)
         for name, ghost in self.ghosts(view, view.machine.history.path.values).items():
             marker, color = GHOSTS[name]
@@ -114,19 +117,19 @@ class SurfaceChart(Chart):
             inside = series.window.contains(shown[:, 0], shown[:, 1])
             if inside.any():
                 keys.append((marker, color, name))
-                plt.scatter(shown[inside, 0].tolist(), shown[inside, 1].tolist(), marker=marker, color=color)
+                plt.scatter(x(shown[inside, 0]), y(shown[inside, 1]), marker=marker, color=color)
         if len(series.path_b) > 1:
             keys.append(PATH)
-            plt.scatter(series.path_b.tolist(), series.path_w.tolist(), marker=PATH[0], color=PATH[1])
+            plt.scatter(x(series.path_b), y(series.path_w), marker=PATH[0], color=PATH[1])
         # The markers last, most important on top.
         for item, point in ((MINIMUM, series.minimum), (START, series.start), (NOW, series.now)):
             if point is not None and series.window.contains(np.array(point[0]), np.array(point[1])):
                 keys.append(item)
-                plt.scatter([point[0]], [point[1]], marker=item[0], color=item[1])
-        plt.xlim(*series.window.b_range)
-        plt.ylim(*series.window.w_range)
+                plt.scatter(x(point[0]), y(point[1]), marker=item[0], color=item[1])
+        plt.xlim(*x.range)
+        plt.ylim(*y.range)
         self.axes(plt, "b", "w")
-        self.set_key_line(keys, series.note)
+        self.set_key_line(keys, notes(series.note, x.note("b"), y.note("w")))
 
 
 __all__ = ["SurfaceChart"]
