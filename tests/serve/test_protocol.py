@@ -103,7 +103,7 @@ async def test_save_downloads_a_session_that_resumes_here(server: Server, tmp_pa
         await tab.wait_for("Next: step 0")
         await tab.press(["n"] * 5)
         await tab.wait_for("Next: step 5")
-        await tab.press("s")
+        await tab.press("\x13")  # ctrl+s
         await tab.wait_for("Save the session to")
         await tab.press("\r")
         (start,) = await tab.wait_message("deliver_file_start")

@@ -77,11 +77,9 @@ def _table() -> tuple[Key, ...]:
             "Into",
             "Step into the update",
             "stepping",
-            "At step 4, step into the optimizer's update: one line per press, ▶ on the next; elsewhere as next",
+            "Step into step 4's update: a line a press",
         ),
-        Key(
-            "p,left", "back", "Back", "Step back", "stepping", "Undo exactly one step (or one line of step 4)", bar=True
-        ),
+        Key("p,left", "back", "Back", "Step back", "stepping", "Undo one step (or one line of step 4)", bar=True),
         Key(
             "u",
             "run_update",
@@ -138,7 +136,7 @@ def _table() -> tuple[Key, ...]:
             "Notes",
             "Notes and messages",
             "views",
-            "Everything in full: the lesson's note, the next step's sentence and note, every message shown",
+            "The lesson's note, the next step in full, every message shown",
         ),
         Key(
             "ctrl+s", "save", "Save", "Save the session…", "files", "Save the session to a file (gd-tui --resume FILE)"
