@@ -46,8 +46,8 @@ async def test_g_mini_batch_update(idle: Any, submit: Any) -> None:
     [
         ("abc", "go to: type an epoch such as 1000, or u and an update such as u250 (got 'abc')"),
         ("-3", "go to: type an epoch such as 1000"),
-        ("0", "go to: epoch 0 is done already (0 done); r resets"),
-        ("u0", "go to: update 0 is done already (0 done); r resets"),
+        ("0", "go to: epoch 0 is done already (0 epochs done); r resets"),
+        ("u0", "go to: update 0 is done already (0 updates done); r resets"),
     ],
 )
 async def test_g_refuses_what_it_cannot_reach(typed: str, message: str, submit: Any) -> None:

@@ -250,7 +250,8 @@ async def test_continue_stops_where_the_loss_went_up(idle: Any, pane: Text) -> N
 
 
 async def test_continue_then_escape_pauses(until: Any, press: Any, pane: Text) -> None:
-    app = GDApp(breakpoints=Breakpoints())  # nothing but divergence stops it: it would run for ever
+    # No breakpoint: only convergence or divergence stops it, and at lr 0.001 convergence is far off.
+    app = GDApp(Config(lr=0.001), breakpoints=Breakpoints())
     async with app.run_test(size=SIZE) as pilot:
         await press(pilot, "c")
         await pilot.pause(0.2)

@@ -67,7 +67,7 @@ async def test_the_log_holds_every_message_newest_first_with_epoch_and_update(
         await pilot.press("p", "plus")  # already at the start; lr up
         await pilot.press("c")
         await idle(pilot)
-        await pilot.press("s")
+        await pilot.press("ctrl+s")
         await submit(pilot, "#value", str(tmp_path / "session.json"))
         app.view.breakpoints = Breakpoints()
         await pilot.press("c")  # on to the divergence

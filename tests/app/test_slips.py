@@ -21,7 +21,7 @@ async def test_save_asks_before_it_replaces_a_file(tmp_path: Path, submit: Any, 
     target.write_text("keep me", encoding="utf-8")
     app = GDApp()
     async with app.run_test(size=SIZE) as pilot:
-        await pilot.press("n", "n", "s")
+        await pilot.press("n", "n", "ctrl+s")
         await submit(pilot, "#value", str(target))
         assert isinstance(app.screen, PromptScreen), "an existing file is not replaced at the first Enter"
         assert "exists: Enter again replaces it" in str(app.screen.query_one("#error").render())
@@ -41,7 +41,7 @@ async def test_the_save_message_shows_beside_the_diverged_banner(
         await pilot.press("c")
         await idle(pilot)
         assert app.machine.state.diverged
-        await pilot.press("s")
+        await pilot.press("ctrl+s")
         await submit(pilot, "#value", "d.json")
         await pilot.pause()
         shown = " ".join(screen(app).split())
