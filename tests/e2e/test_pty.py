@@ -88,9 +88,10 @@ def test_a_crash_exits_with_a_non_zero_status(launch: Launch) -> None:
     assert terminal.wait_exit() != 0
 
 
-def test_escape_pauses_a_running_continue(terminal: Terminal) -> None:
+def test_escape_pauses_a_running_continue(launch: Launch) -> None:
+    terminal = launch("--lr", "0.001")  # no breakpoints: only convergence ends it, far off at this rate
     terminal.wait_for("Next: step 0, initialize")
-    terminal.press("c")  # no breakpoints are set: the run would go on for ever
+    terminal.press("c")
     terminal.wait_for("Running")
     terminal.press("\x1b")  # a lone escape, told apart from an escape sequence by its timing
     terminal.wait_for("Paused.")
