@@ -279,7 +279,7 @@ async def test_palette_loads_a_lesson(pane: Text, screen: Callable[[Any], str]) 
 
 
 async def test_breakpoints_set_during_a_run_stop_it(press: Any, until: Any) -> None:
-    app = GDApp(breakpoints=Breakpoints())
+    app = GDApp(Config(lr=0.001), breakpoints=Breakpoints())  # far from convergence: the run is still going
     async with app.run_test(size=SIZE) as pilot:
         await press(pilot, "c")
         await until(pilot, lambda: app.machine.state.epoch > 5)

@@ -273,7 +273,7 @@ async def test_continue_then_escape_pauses(until: Any, press: Any, pane: Text) -
 
 
 async def test_c_twice_pauses(until: Any, press: Any, pane: Text) -> None:
-    app = GDApp(breakpoints=Breakpoints())
+    app = GDApp(Config(lr=0.001), breakpoints=Breakpoints())  # far from convergence: the run is still going
     async with app.run_test(size=SIZE) as pilot:
         await press(pilot, "c")
         await until(pilot, lambda: app.machine.state.epoch > 2)

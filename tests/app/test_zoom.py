@@ -7,6 +7,7 @@ from collections.abc import Callable
 from typing import Any
 
 from gd_tui.app import GDApp
+from gd_tui.engine import Config
 from gd_tui.engine.breakpoints import Breakpoints
 
 SIZE = (80, 24)
@@ -82,7 +83,7 @@ async def test_a_zoomed_table_shows_15_rows_with_every_column(pane: Text) -> Non
 
 
 async def test_escape_pauses_a_zoomed_run_first_then_restores(until: Any, press: Any, pane: Text) -> None:
-    app = GDApp(breakpoints=Breakpoints())
+    app = GDApp(Config(lr=0.001), breakpoints=Breakpoints())  # far from convergence: the run is still going
     async with app.run_test(size=SIZE) as pilot:
         await pilot.press("z")
         await press(pilot, "c")
