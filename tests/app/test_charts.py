@@ -457,3 +457,48 @@ async def test_huge_csv_values_draw_without_warnings(tmp_path: Any, feature: str
         texts = await show_every_tab(app, pilot)
     assert "diverging" in texts["loss-surface"] or "not finite" in texts["loss-surface"]
     assert "Diverged" in texts["cross-sections"] or "diverging" in texts["cross-sections"]
+
+
+# --- the loss history ------------------------------------------------------------
+
+
+def test_the_loss_history_key_moves_whenever_what_it_draws_does() -> None:
+    """It keys on row counts, not the history's version: a change that keeps the counts must still move it."""
+    from gd_tui.app.widgets.charts import LossChart, complete_updates
+
+    def drawn(view: View) -> tuple[object, ...]:
+        history = view.machine.history
+        updates = complete_updates(view)
+        series = (history.val_loss, history.epoch_loss, history.epoch_end)
+        return (history.update_loss.values[:updates].tobytes(), *(s.values.tobytes() for s in series), updates)
+
+    machine = Machine(Config(batch_size=16))
+    view = view_of(machine)
+    chart = LossChart()
+    rng = np.random.default_rng(5)
+    # The key must name what is drawn: a key seen again (after going back and on) draws the same.
+    drawn_at = {chart.state_key(view): drawn(view)}
+    for _ in range(600):
+        action = rng.integers(8)
+        if action <= 3:
+            machine.advance()
+        elif action == 4:
+            machine.back()
+        elif action == 5:
+            machine.set_batch_size(int(rng.choice([1, 16, 80])))
+        elif action == 6:
+            machine.set_lr(float(rng.choice([0.05, 0.1, 0.2])))
+        else:
+            machine.goto(int(rng.integers(0, machine.state.t + 8)))
+        key = chart.state_key(view)
+        assert drawn_at.setdefault(key, drawn(view)) == drawn(view), "one key, two different drawings"
+
+    # Stepping on alone, it replots once per update: not at both step 4 and step 5.
+    machine = Machine()
+    view = view_of(machine)
+    keys = set()
+    for _ in range(5 * 40 + 1):
+        machine.advance()
+        keys.add(chart.state_key(view))
+    # Two sentences (no update yet; the first point comes at step 5), then a point per update.
+    assert len(keys) == 2 + 40

@@ -288,7 +288,7 @@ class Series:
 class History:
     """Loss per update, mean training and validation loss per epoch, and the (b, w) path."""
 
-    __slots__ = ("epoch_end", "epoch_loss", "path", "update_loss", "val_loss")
+    __slots__ = ("epoch_end", "epoch_loss", "generation", "path", "update_loss", "val_loss")
 
     def __init__(
         self, updates: int = 0, epochs: int = 0, initialized: bool = False, tail_rows: int | None = None
@@ -300,6 +300,9 @@ class History:
         self.val_loss = Series("val_loss", first=epochs, tail_rows=tail_rows)  # NaN without a validation set
         self.epoch_end = Series("epoch_end", first=epochs, tail_rows=tail_rows)  # updates done when each epoch ended
         self.path = Series("path", columns=2, first=path_first, tail_rows=tail_rows)  # (b, w) after step 0, each update
+        # Goes up whenever rows already written may change (a truncation, adopting a record):
+        # between two changes rows are only appended, so their counts say what is drawn.
+        self.generation = 0
 
     def series(self) -> tuple[Series, ...]:
         return (self.update_loss, self.epoch_loss, self.val_loss, self.epoch_end, self.path)
@@ -311,6 +314,7 @@ class History:
 
     def truncate(self, updates: int, epochs: int, initialized: bool) -> None:
         """Keep only what existed at a position with these counts."""
+        self.generation += 1
         self.update_loss.truncate(updates)
         self.epoch_loss.truncate(epochs)
         self.val_loss.truncate(epochs)

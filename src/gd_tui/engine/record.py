@@ -95,6 +95,7 @@ def adopt(machine: Machine, record: dict[str, Any], t: int) -> None:
         for key in ("kept", "tail"):
             parts[key] = [float.fromhex(v) for v in str(parts[key]).split()]
         series.adopt(parts)
+    machine.history.generation += 1
     machine._sparse = checkpoints[:-RECENT] if len(checkpoints) > RECENT else checkpoints[:1]
     machine._recent = deque(checkpoints[-RECENT:], maxlen=RECENT)
     machine._sparse_every = int(record["sparse_every"])

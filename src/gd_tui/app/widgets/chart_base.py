@@ -50,6 +50,15 @@ class Chart(PlotextPlot, FrameCache):
         """What the drawing depends on besides the machine's state: UI state, and values derived from it."""
         return ()
 
+    def state_key(self, view: View) -> tuple[object, ...]:
+        """The machine's part of the key: the machine and its version (the one cache rule, frame.py).
+
+        The machine and reference themselves go in the key (not their ids): holding them keeps
+        an id from being reused, and tuples compare them by identity.
+        """
+        machine = view.machine
+        return (machine, view.reference, machine.history_version if self.HISTORY_ONLY else machine.version)
+
     def draw(self, view: View) -> None:
         """Plot the view on self.plt (`small` says how much room there is), or say why not with `say`."""
         raise NotImplementedError
@@ -61,13 +70,8 @@ class Chart(PlotextPlot, FrameCache):
 
     def show(self, view: View) -> None:
         """Replot only when the key changed."""
-        # The one cache rule (frame.py): the machine and its version, never a hand-picked
-        # part of the state. The machine and reference themselves go in the key (not their
-        # ids): holding them keeps an id from being reused, and tuples compare them by identity.
-        machine = view.machine
-        version = machine.history_version if self.HISTORY_ONLY else machine.version
         # The size is the other half of the rule: rows() replots when it changed since the draw.
-        key = (machine, view.reference, version, *self.ui_key(view))
+        key = (*self.state_key(view), *self.ui_key(view))
         if key == self._key:
             return
         self._key = key

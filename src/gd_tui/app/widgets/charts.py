@@ -34,10 +34,18 @@ class LossChart(Chart):
 
     DRAW_SETS_EVERYTHING = True  # axes() and the series, every time
 
-    HISTORY_ONLY = True  # and complete_updates, which the key holds
+    def state_key(self, view: View) -> tuple[object, ...]:
+        # The very rows it draws, not the history's version: step 4 of an epoch's last
+        # update changes the history but not the chart (its point waits for step 5), and a
+        # replot is most of what a key press costs. Rows are only appended between two
+        # changes of the generation, so the counts name what is drawn.
+        history = view.machine.history
+        updates = complete_updates(view)
+        started = updates == 0 and len(history.update_loss) > 0  # which sentence stands in for the plot
+        return (history, history.generation, updates, len(history.epoch_end), started)
 
     def ui_key(self, view: View) -> tuple[object, ...]:
-        return (complete_updates(view), view.log_scale)
+        return (view.log_scale,)
 
     def draw(self, view: View) -> None:
         machine = view.machine

@@ -11,9 +11,11 @@ from weakref import WeakKeyDictionary
 from rich.segment import Segment
 from rich.style import Style
 from rich.text import Text
+from textual.color import Color
 from textual.geometry import Region, Size
 from textual.markup import escape
 from textual.strip import Strip
+from textual.style import Style as TextualStyle
 from textual.widget import Widget
 
 from gd_tui.text import one_line
@@ -46,6 +48,10 @@ class LinesView(Widget, can_focus=False):
         self._fitted: tuple[Size, Style] | None = None  # the content size and base style last fitted to
         # (crop, theme, base style, titles, id of each line) -> (the lines, the frame)
         self._frames: dict[tuple[object, ...], tuple[list[Text], list[Strip]]] = {}
+        # How the box around the lines is drawn, worked out once per style update (see _box).
+        self._plain: tuple[Style, Color] | None = None  # (the padding's style, the background) when plain
+        self._edges: dict[tuple[object, ...], Strip] = {}  # border and padding rows, as Textual drew them
+        self._boxed_rows: dict[int, tuple[Text, tuple[object, ...], Strip]] = {}  # id(line) -> (line, box, row)
 
     def set_lines(self, lines: list[Text]) -> None:
         """Show these lines; repaint only the rows that differ from what is shown."""
@@ -100,6 +106,8 @@ class LinesView(Widget, can_focus=False):
     def notify_style_update(self) -> None:
         self._base = None
         self._frames.clear()
+        self._edges.clear()
+        self._boxed_rows.clear()
         super().notify_style_update()
 
     def render_lines(self, crop: Region) -> list[Strip]:
@@ -110,9 +118,9 @@ class LinesView(Widget, can_focus=False):
         # The lines themselves are kept with the frame: an id is only unique while its object lives.
         if frame is not None and all(kept is line for kept, line in zip(frame[0], lines, strict=True)):
             return frame[1]
-        # Textual's own styling, which re-renders just the rows refreshed since it last ran
-        # (rows refreshed while kept frames were shown included).
-        strips = super().render_lines(crop)
+        # Textual's own styling re-renders just the rows refreshed since it last ran (rows
+        # refreshed while kept frames were shown included); a plain box is styled here.
+        strips = super().render_lines(crop) if self._plain is None else self._boxed(crop, *self._plain)
         if len(self._frames) >= FRAME_CACHE:
             self._frames.clear()
         self._frames[key] = (list(lines), strips)
@@ -123,6 +131,7 @@ class LinesView(Widget, can_focus=False):
         # rather than once a frame or a line.
         if self._base is None:
             self._base = self.rich_style
+            self._plain = self._box()
         # Fitting here, as the frame is drawn, rather than on a Resize event: the first
         # frame (and the first after a resize) is drawn right, with no second frame. A
         # new theme (a new base style) fits again too: lines may carry the theme's colours.
@@ -131,6 +140,76 @@ class LinesView(Widget, can_focus=False):
         if (size, self._base) != self._fitted:
             self._fitted = (size, self._base)
             self.fit(*size)
+
+    def _box(self) -> tuple[Style, Color] | None:
+        """(padding style, background) when the box is plain: no side borders or outline,
+        no tint, hatch or opacity. Its content rows are then just the line between two pads.
+
+        Textual's styling of a row looks up a dozen CSS rules and builds several strips:
+        about three times what rendering the line itself costs, and a step changes a
+        dozen rows. For a plain box it is done here; anything else goes through Textual.
+        """
+        styles = self.styles
+        plain = (
+            not styles.border_left[0]
+            and not styles.border_right[0]
+            and not any(edge for edge, _ in styles.outline)
+            and not styles.tint.a
+            and styles.text_opacity == 1
+            and self.opacity == 1
+            and not (styles.has_rule("hatch") and styles.hatch != "none")
+        )
+        if not plain:
+            return None
+        base_background, background = self.background_colors
+        return TextualStyle(background=base_background + background).rich_style, background
+
+    def _boxed(self, crop: Region, pad_style: Style, background: Color) -> list[Strip]:
+        """The rows in `crop` as Textual's styling would draw them in a plain box."""
+        width, height = self.outer_size  # `size` is the content's
+        gutter = self.styles.gutter
+        _, pad_right, _, pad_left = self.styles.padding
+        content_width, content_height = self.content_region.size
+        # No empty segments: Textual's strips never hold one.
+        left = [Segment(" " * pad_left, pad_style)] if pad_left else []
+        right = [Segment(" " * pad_right, pad_style)] if pad_right else []
+        filters = self.get_line_filters()
+        theme = self.app.theme
+        strips = []
+        for y in crop.line_range:
+            content_y = y - gutter.top
+            if 0 <= content_y < content_height:
+                strip = self._boxed_row(content_y, (width, content_width, pad_style), left, right)
+            else:  # a border or padding row: drawn by Textual once per title, size and style
+                key = (y, width, height, theme, self.border_title, self.border_subtitle)
+                edge = self._edges.get(key)
+                if edge is None:
+                    if len(self._edges) >= FRAME_CACHE:
+                        self._edges.clear()
+                    edge = self._edges[key] = super().render_lines(Region(0, y, width, 1))[0]
+                strip = edge
+            for line_filter in filters:
+                strip = strip.apply_filter(line_filter, background)
+            strips.append(strip)
+        if crop.column_span != (0, width):
+            strips = [strip.crop(*crop.column_span) for strip in strips]
+        return strips
+
+    def _boxed_row(self, y: int, box: tuple[int, int, Style], left: list[Segment], right: list[Segment]) -> Strip:
+        """Content row y between its pads; kept with its line, so an unchanged row costs a lookup."""
+        line = self._lines[y] if y < len(self._lines) else None
+        width, content_width, pad_style = box
+        key = (*box, *left, *right)
+        kept = self._boxed_rows.get(id(line))
+        if kept is not None and kept[0] is line and kept[1] == key:
+            return kept[2]
+        content = self.render_line(y).adjust_cell_length(content_width, pad_style)
+        strip = Strip([*left, *content, *right], width)
+        if line is not None:
+            if len(self._boxed_rows) > STRIP_CACHE:
+                self._boxed_rows.clear()
+            self._boxed_rows[id(line)] = (line, key, strip)
+        return strip
 
     def render_line(self, y: int) -> Strip:
         # Only ever called while a frame is drawn, after _fit.
@@ -150,6 +229,10 @@ class LinesView(Widget, can_focus=False):
     def _strip(self, line: Text, width: int, base: Style) -> Strip:
         """The line as `width` cells on the widget's own style: one Strip built, not one per step."""
         console = self.app.console
+        if line.cell_len > width > 0:
+            # Never cut silently: a cut number or formula would read as another one.
+            line = line.copy()
+            line.truncate(width, overflow="ellipsis")
         segments = list(line.render(console))
         if line.style and not line.spans:  # Text.render applies the line's own style only under spans
             segments = list(Segment.apply_style(segments, console.get_style(line.style)))
