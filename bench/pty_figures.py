@@ -42,13 +42,12 @@ class PressRow:
     limit: float = 2.0
 
 
-# One line per view. Later views go here, e.g.
-#   PressRow("press_cpu_zoom", "80x24, the chart zoomed", setup=b"z"),  # the chart has the focus at start
-#   PressRow("press_cpu_adam", "80x24, optimizer adam", flags=("--optimizer", "adam")),
-# (The zoom row waits for `z` to stop ending the app: a TypeError in StatusLine.show at ca770f9..13b9f5e.)
+# One line per view: a new view gets its row here.
 PRESS_ROWS: tuple[PressRow, ...] = (
     PressRow("press_cpu", "80x24"),
     PressRow("press_cpu_120x40", "120x40", size=(120, 40)),
+    PressRow("press_cpu_zoom", "80x24, the chart zoomed", setup=b"z"),  # the chart has the focus at start
+    PressRow("press_cpu_adam", "80x24, optimizer adam", flags=("--optimizer", "adam")),
 )
 
 
@@ -487,8 +486,9 @@ def continue_figure(repeats: int, run_seconds: float, engine_updates: int) -> Fi
     )
 
 
-def pty_figures(quick: bool, large_points: int = 1_000_000) -> list[Figure]:
-    """Every figure measured in a pty; `quick` uses tiny sizes (for the smoke test)."""
+def pty_figures(quick: bool, large_points: int = 1_000_000, presses_only: bool = False) -> list[Figure]:
+    """Every figure measured in a pty; `quick` uses tiny sizes (for the smoke test); `presses_only`
+    the key-press rows alone (a few minutes: the loop to use while working on press CPU)."""
     if quick:
         repeats, presses, large_presses, run_seconds, engine_updates = 1, 5, 4, 0.3, 5_000
         large_points, pause_starts, pauses, rows = 20_000, 1, 2, PRESS_ROWS[:1]
@@ -505,6 +505,8 @@ def pty_figures(quick: bool, large_points: int = 1_000_000) -> list[Figure]:
         figures.append(press_figure(row, gd, bare, presses, load))
         if row is PRESS_ROWS[0]:
             figures += start_figures(gd, bare, load)
+    if presses_only:
+        return figures
     figures += large_press_figures(repeats, large_presses, large_points)
     figures.append(pause_latency(pause_starts, pauses, 0.3 if quick else 0.6))
     figures.append(continue_figure(repeats, run_seconds, engine_updates))

@@ -1,8 +1,8 @@
 """gd-tui benchmarks: every figure of the performance targets, measured against its reference.
 
-    python bench/run.py                 # the full suite (about 10 minutes on a quiet machine)
+    python bench/run.py                 # the full suite (about 20 minutes on a quiet machine)
     python bench/run.py --quick         # tiny sizes, for a smoke test (seconds)
-    python bench/run.py --only engine   # or app
+    python bench/run.py --only engine   # or app, or press (the key-press rows alone)
     python bench/run.py --check         # exit 1 when a figure misses its target
     python bench/run.py --compare OLD.json   # each figure's change against an earlier results file
                                           # (bench/RESULTS.json: the last full run's)
@@ -35,12 +35,16 @@ ORDER = (
     "engine_book",
     "engine_large",
     "engine_large_drop",
+    "engine_adam",
     "history_memory",
+    "rss_after_continue",
+    "resume_first_frame",
     "continue",
     "pause",
     "press_cpu",
     "press_cpu_120x40",
     "press_cpu_zoom",
+    "press_cpu_adam",
     "press_cpu_large_raw",
     "press_cpu_large",
     "startup",
@@ -70,9 +74,12 @@ def collect(quick: bool, only: str) -> list[Figure]:
     if only in ("all", "engine"):
         from engine_figures import engine_figures
 
+        from optimizer_figures import optimizer_figures
+
         figures += engine_figures(quick)
+        figures += optimizer_figures(quick)
         progress("engine figures", started)
-    if only in ("all", "app"):
+    if only in ("all", "app", "press"):
         reason = app_importable()
         if reason is not None:
             figures.append(Figure(key="app", name="app figures", limit=None, direction="max", unit="×", skipped=reason))
@@ -80,10 +87,15 @@ def collect(quick: bool, only: str) -> list[Figure]:
             from app_figures import chart_figure
             from pty_figures import pty_figures
 
-            figures += pty_figures(quick)
+            figures += pty_figures(quick, presses_only=only == "press")
             progress("figures in a pty", started)
-            figures.append(chart_figure(quick))
-            progress("chart figure", started)
+            if only != "press":
+                from memory_figures import memory_figures
+
+                figures.append(chart_figure(quick))
+                progress("chart figure", started)
+                figures += memory_figures(20_000 if quick else 10**7)
+                progress("memory figures (10,000,000 updates)", started)
     return sorted(figures, key=lambda figure: ORDER.index(figure.key) if figure.key in ORDER else len(ORDER))
 
 
@@ -186,7 +198,7 @@ def compare(figures: list[Figure], old: list[Figure], old_header: dict[str, Any]
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--quick", action="store_true", help="tiny sizes: checks that the suite runs")
-    parser.add_argument("--only", choices=["all", "engine", "app"], default="all")
+    parser.add_argument("--only", choices=["all", "engine", "app", "press"], default="all")
     parser.add_argument("--json", type=Path, default=BENCH / "results" / "latest.json", help="where to write JSON")
     parser.add_argument(
         "--markdown", type=Path, default=None, help="where to write the Markdown table (full runs: bench/RESULTS.md)"

@@ -20,7 +20,7 @@ import pytest
 
 RUN = Path(__file__).resolve().parents[2] / "bench" / "run.py"
 
-ENGINE_ROWS = {"engine_book", "engine_large", "engine_large_drop", "history_memory"}
+ENGINE_ROWS = {"engine_book", "engine_large", "engine_large_drop", "engine_adam", "history_memory"}
 APP_ROWS = {
     "continue",
     "pause",
@@ -31,6 +31,8 @@ APP_ROWS = {
     "rss",
     "press_bytes",
     "chart",
+    "rss_after_continue",
+    "resume_first_frame",
 }
 
 
