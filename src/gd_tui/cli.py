@@ -30,7 +30,7 @@ LAST_SESSION = "\x00last"  # --resume with no FILE (no file name can hold a NUL)
 # A value such as -1e6 or -inf starts with "-", and argparse would take it for a flag.
 NEGATIVE_NUMBER = re.compile(r"-(\d|\.\d|inf|infinity|nan)", re.IGNORECASE)
 MAX_SESSIONS = 10_000  # browser tabs `serve` takes at once
-SERVE_INSTALL = "pip install 'gd-tui[serve]'"
+SERVE_INSTALL = "pip install '.[serve]' in the gd-tui folder (or 'gd-tui[serve]')"
 
 
 class UsageError(Exception):
@@ -140,11 +140,21 @@ def build_parser() -> argparse.ArgumentParser:
     commands = parser.add_subparsers(
         dest="command", metavar="{trace,run,lessons,sessions,serve}", parser_class=_Parser
     )
-    trace = commands.add_parser("trace", help="print each executed step, from step 0")
+    trace = commands.add_parser(
+        "trace",
+        help="print each executed step, from step 0",
+        description="Execute steps from step 0 without the app and print one line per step "
+        "(--json: one JSON object per line).",
+    )
     trace.add_argument("--steps", type=_whole(0, MAX_STEPS), default=6, help="steps to execute (default 6)")
     trace.add_argument("--json", action="store_true", help="one JSON object per line")
     add_config_flags(trace)
-    run = commands.add_parser("run", help="run whole epochs from step 0 and print the result")
+    run = commands.add_parser(
+        "run",
+        help="run whole epochs from step 0 and print the result",
+        description="Run whole epochs from step 0 without the app and print where they end: "
+        "epochs and updates done, b, w and the losses (--json for one JSON object).",
+    )
     run.add_argument("--epochs", type=_whole(0, MAX_EPOCHS), default=1000, help="epochs to run (default 1000)")
     run.add_argument("--json", action="store_true", help="one JSON object")
     run.add_argument(

@@ -170,6 +170,13 @@ class GDApp(Commands, Runner, HangUpApp):
     def on_unmount(self) -> None:
         gc.enable()  # an app that stops before its first screen leaves the collector on
 
+    # While the terminal is too small only the notice shows: a key that changed the state
+    # unseen would surprise a learner who enlarges it again. Quitting and saving still work.
+    WHILE_TOO_SMALL = frozenset({"quit", "save"})
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        return not self.has_class("too-small") or action in self.WHILE_TOO_SMALL
+
     @on(Resize)
     def _check_size(self, event: Resize) -> None:
         width, height = event.size

@@ -96,7 +96,7 @@ def short(value: float, digits: int = 4) -> str:
 
 def aligned(texts: list[str]) -> list[str]:
     """Numbers as one column: decimal points (or the ends of whole numbers) line up."""
-    heads = [text.split(".")[0] if "e" not in text else text for text in texts]
+    heads = [text.split(".")[0] for text in texts]  # 1.234e-05 too: its point lines up with the rest
     tails = [text[len(head) :] for text, head in zip(texts, heads, strict=True)]
     head_width = max((len(h) for h in heads), default=0)
     tail_width = max((len(t) for t in tails), default=0)

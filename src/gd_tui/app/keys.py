@@ -229,6 +229,11 @@ def key_for(action: str) -> str:
     return _KEY_WORDS[action]
 
 
+def keys_of(action: str) -> str:
+    """Every key bound to `action`, as Textual names them: keys_of('next') == 'n,space,right'."""
+    return next(key.keys for key in table() if key.action == action)
+
+
 def bindings() -> list[BindingType]:
     # Textual is imported here only: key_for() serves code that imports no Textual (app/plots).
     from textual.binding import Binding

@@ -38,24 +38,26 @@ PATIENCE = 100
 
 
 def converged(machine: Machine) -> str | None:
-    """Why the run counts as converged at this step, or None."""
+    """Why the run counts as done at this step ('converged: …' or 'levelled off: …'), or None."""
     state = machine.state
     if state.last_step == 3 and state.b_grad is not None and state.w_grad is not None:
         size = math.hypot(state.b_grad, state.w_grad)
         if size < GRAD_CONVERGED:
-            return f"the gradient size {apart(size, GRAD_CONVERGED)} is below {GRAD_CONVERGED:g}"
+            return f"converged: the gradient size {apart(size, GRAD_CONVERGED)} is below {GRAD_CONVERGED:g}"
     if state.last_step == 5 and state.batch == 0:  # an epoch just ended
         losses = machine.history.epoch_loss.values
         if len(losses) >= 2:
             before, after = float(losses[-2]), float(losses[-1])
             if abs(after - before) <= LOSS_CONVERGED * abs(before):
-                return f"the epoch's mean loss {after:.12g} changed by less than {LOSS_CONVERGED:g} (relative)"
+                change = f"changed by less than {LOSS_CONVERGED:g} (relative)"
+                return f"converged: the epoch's mean loss {after:.12g} {change}"
         if machine.mode != "batch" and len(losses) > PATIENCE:
             best = float(losses[:-PATIENCE].min())
             recent = losses[-PATIENCE:]
             # Levelled off, not climbing away: a loss that grows is a run diverging.
             if float(recent.min()) >= best * (1 - LOSS_CONVERGED) and float(recent.max()) <= 2 * best:
-                return f"the epoch's mean loss has not gone below {best:.8g} in {PATIENCE} epochs"
+                # Not "converged": the mini-batch lessons show the loss wandering, and it still does.
+                return f"levelled off: the epoch's mean loss has not gone below {best:.8g} in {PATIENCE} epochs"
     return None
 
 
@@ -126,8 +128,9 @@ class Runner(_AppBase):
         breakpoints = self.view.breakpoints
         if breakpoints.enabled:
             return f"Breakpoint: {breakpoints.which(self.machine.state, self._previous_loss)}."
-        why = converged(self.machine)
-        return f"Converged: {why}. With no breakpoint set, continue stops here ({key_for('breakpoints')} sets one)."
+        why = str(converged(self.machine))
+        hint = f"With no breakpoint set, continue stops here ({key_for('breakpoints')} sets one)."
+        return f"{why[0].upper()}{why[1:]}. {hint}"
 
     def _previous_loss(self) -> float | None:
         """The loss of the last completed update ("loss went up" compares with it)."""

@@ -59,18 +59,39 @@ class FitLines:
     true: tuple[list[float], list[float]] | None
     lstsq: tuple[list[float], list[float]] | None
     note: str  # what the chart cannot draw, in words ("" when nothing)
+    y_range: tuple[float, float]  # the data's, widened to take in the current line
+
+
+def y_range_with(data: FitData, b: float | None, w: float | None) -> tuple[float, float]:
+    """The data's y range, widened to take in the current line over the data's x range.
+
+    The start line is the lesson's first picture (a random line far from the data), so
+    it must show; but by at most one data span either side, so that a diverging line
+    cannot squash the points into one row.
+    """
+    low, high = data.y_range
+    if b is None or w is None or not finite(b, w):
+        return low, high
+    ends = [b + w * x for x in data.x_range]
+    span = high - low
+    line_low, line_high = min(ends), max(ends)
+    if not finite(line_low, line_high):
+        return low, high
+    pad = padding(line_low, line_high, 0.05) if line_low < low or line_high > high else 0.0
+    return max(min(low, line_low - pad), low - span), min(max(high, line_high + pad), high + span)
 
 
 def fit_lines(
     data: FitData, reference: Reference, true: tuple[float | None, float | None], b: float | None, w: float | None
 ) -> FitLines:
-    """The three lines over the data's x range, clipped to its y range."""
+    """The three lines over the data's x range, clipped to the drawn y range."""
+    y_range = y_range_with(data, b, w)
 
     def line(params: tuple[float | None, float | None] | None) -> tuple[list[float], list[float]] | None:
         if params is None or not finite(*params):
             return None
         intercept, slope = params
-        return clip_line(intercept, slope, data.x_range, data.y_range)  # type: ignore[arg-type]
+        return clip_line(intercept, slope, data.x_range, y_range)  # type: ignore[arg-type]
 
     now = line((b, w)) if b is not None else None
     if b is None:
@@ -81,4 +102,4 @@ def fit_lines(
         note = "the line is off the chart"
     else:
         note = ""
-    return FitLines(now, line(true), line(reference.least_squares), note)
+    return FitLines(now, line(true), line(reference.least_squares), note, y_range)

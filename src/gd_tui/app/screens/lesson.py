@@ -9,14 +9,15 @@ from textual.containers import VerticalScroll
 from textual.screen import ModalScreen
 from textual.widgets import Static
 
-from gd_tui.app.keys import key_for
+from gd_tui.app.keys import key_for, keys_of
 from gd_tui.text import visible
 
 
 class LessonScreen(ModalScreen[None]):
     """Shown when a lesson starts and on `i`; escape, enter, space or i closes it."""
 
-    BINDINGS = [Binding("escape,enter,space,i,q", "close", "Close")]
+    # The step keys close it too: a learner who starts pressing n at once is not ignored.
+    BINDINGS = [Binding(f"escape,enter,i,q,{keys_of('next')}", "close", "Close")]
 
     def __init__(self, title: str, note: str) -> None:
         super().__init__()
@@ -28,7 +29,8 @@ class LessonScreen(ModalScreen[None]):
             yield Static(Text(visible(self._title), style="bold underline"))
             yield Static(Text(visible(self._note.strip())))
             again = key_for("notes")
-            yield Static(Text(f"\nenter, space or escape to start · {again} shows this again", style="dim"))
+            step = key_for("next")
+            yield Static(Text(f"\nenter, {step} or escape to start · {again} shows this again", style="dim"))
 
     def action_close(self) -> None:
         self.dismiss(None)

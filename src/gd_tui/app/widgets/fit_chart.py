@@ -40,7 +40,7 @@ class FitChart(Chart):
         drawn, lines = self.prepared(view)
         plt = self.plt
         # Every value goes through its axis: plotext cannot draw every range the data allow.
-        x, y = axis(*drawn.x_range), axis(*drawn.y_range)
+        x, y = axis(*drawn.x_range), axis(*lines.y_range)
         keys: list[KeyItem] = [TRAIN]
         plt.scatter(x(drawn.train[0]), y(drawn.train[1]), marker="braille", color=TRAIN[1])
         if len(drawn.val[0]):

@@ -49,12 +49,26 @@ class GradientsPane(Pane):
             verdict = Text(f"check b {num(check[0], 6)}  w {num(check[1], 6)} {'✓' if agree else '✗'}")
         # Until step 3 runs again, the gradients on screen are the previous update's.
         style = "dim" if state.cursor in (1, 2, 3) else "bold"
+        self._optimizer_rows = optimizer_rows(view, marks)
         return lines(
             Text.assemble("b_grad = 2·mean(error)   ", marks.value("b_grad", num(state.b_grad), style)),
             Text.assemble("w_grad = 2·mean(x·error) ", marks.value("w_grad", num(state.w_grad), style)),
             verdict,
-            *optimizer_rows(view, marks),
+            *self._fitted_rows(self.content_region.width),
         )
+
+    _optimizer_rows: list[tuple[str, Text]] = []
+    FIXED_ROWS = 3
+
+    def _fitted_rows(self, width: int) -> list[Text]:
+        """The optimizer's rows for this width: the numbers whole, the formula cut short if it must be."""
+        return [fitted_row(label, numbers, width) for label, numbers in self._optimizer_rows]
+
+    def fit(self, width: int, height: int) -> None:
+        # A new width may cut the formulas differently: the screen is a function of state and size.
+        if self._optimizer_rows and len(self._lines) > self.FIXED_ROWS:
+            rows = [self._known_line(row) for row in self._fitted_rows(width)]
+            self._lines[self.FIXED_ROWS : self.FIXED_ROWS + len(rows)] = rows
 
 
 # Each optimizer's state as the Gradients pane shows it: (name, formula), in update order.
@@ -74,7 +88,16 @@ FORMULAS = {
 FORMULA_WIDTH = 20
 
 
-def optimizer_rows(view: View, marks: Marks) -> list[Text]:
+def fitted_row(label: str, numbers: Text, width: int) -> Text:
+    """The label padded to FORMULA_WIDTH then the numbers; where that is too wide, the label
+    gives way (cut with …), never a number."""
+    room = max(1, (width or 10**6) - len(numbers))
+    if len(label) >= room:
+        label = label[: max(0, room - 2)] + "…" if room >= 2 else ""
+    return Text.assemble(f"{label:<{min(FORMULA_WIDTH, room)}}", numbers)
+
+
+def optimizer_rows(view: View, marks: Marks) -> list[tuple[str, Text]]:
     """The optimizer's state, formula and numbers for b and w, and the last update's step.
 
     Inside step 4 (stepping into it) the values are the update's own after the lines run
@@ -86,7 +109,12 @@ def optimizer_rows(view: View, marks: Marks) -> list[Text]:
         return []
     scope = machine.update_scope()
     values = scope or dict(zip(state.buffer_names, state.buffers, strict=True))
-    rows: list[Text] = []
+    t = values.get("t")
+    if not scope and state.optimizer == "adam" and isinstance(t, int) and t >= 1:
+        # After an update m̂ and v̂ are what it used: its m, v and t are the state's now.
+        beta1, beta2 = machine.config.betas
+        values = {**values, "m_hat": values["m"] / (1 - beta1**t), "v_hat": values["v"] / (1 - beta2**t)}
+    rows: list[tuple[str, Text]] = []
     for name, formula in FORMULAS[state.optimizer]:
         value = values.get(name)
         if isinstance(value, np.ndarray):
@@ -95,18 +123,13 @@ def optimizer_rows(view: View, marks: Marks) -> list[Text]:
             )
         else:
             numbers = Text("(a line to come)", style="dim")
-        rows.append(Text.assemble(f"{formula:<{FORMULA_WIDTH}}", numbers))
+        rows.append((formula, numbers))
     path = machine.history.path.values
     if len(path) >= 2:
         step = path[-1] - path[-2]
         t = values.get("t", "")
-        rows.append(
-            Text.assemble(
-                f"{'last Δ' + (f' (t={t})' if t != '' else ''):<{FORMULA_WIDTH}}",
-                "b ",
-                marks.value("step.b", short(step[0])),
-                " w ",
-                marks.value("step.w", short(step[1])),
-            )
+        numbers = Text.assemble(
+            "b ", marks.value("step.b", short(step[0])), " w ", marks.value("step.w", short(step[1]))
         )
+        rows.append(("last Δ" + (f" (t={t})" if t != "" else ""), numbers))
     return rows

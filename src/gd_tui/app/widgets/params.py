@@ -50,8 +50,11 @@ class ParamsPane(Pane):
         b_change = w_change = None
         if state.last_step == 4 and len(path) >= 2:
             b_change, w_change = path[-1] - path[-2]
+        # Stepping into step 4 (s), b and w as the lines run so far have left them.
+        scope = machine.update_scope()
+        b, w = scope["params"] if "params" in scope else (scope.get("b", state.b), scope.get("w", state.w))  # type: ignore[misc]
         rows = []
-        for name, value, change in (("b", state.b, b_change), ("w", state.w, w_change)):
+        for name, value, change in (("b", b, b_change), ("w", w, w_change)):
             row = Text.assemble(f"{name} ", marks.value(name, num(value).rjust(12), "bold"))
             if change is not None:
                 row.append(f"  Δ {signed(change)}", style="dim")
@@ -92,10 +95,13 @@ class ParamsPane(Pane):
         finished, in the longest wording that fits the pane."""
         epoch, (batch, batches), updates = self._progress
         done = "update done" if updates.plain == "1" else "updates done"
+        noun = "update" if updates.plain == "1" else "updates"
+        # What gives way first is the punctuation and the word "batch", never what the count counts.
         for head, tail in (
             (f"epoch {epoch} · batch {batch}/{batches} · ", f" {done}"),
-            (f"epoch {epoch}  batch {batch}/{batches}  ", " done"),
-            (f"ep {epoch}  {batch}/{batches}  ", " done"),
+            (f"epoch {epoch}  batch {batch}/{batches}  ", f" {noun}"),
+            (f"epoch {epoch}  {batch}/{batches}  ", f" {noun}"),
+            (f"ep {epoch}  {batch}/{batches}  ", " upd"),
         ):
             if not width or len(head) + len(updates) + len(tail) <= width:
                 break

@@ -17,15 +17,23 @@ def _g(value: object) -> str:
 
 
 def status_texts(view: View) -> list[str]:
-    """The status, longest form first: 'step 3 gradients ✓  epoch 2  1 update done  b 0.801195  w 0.0451111 ...'."""
+    """The status, longest form first: 'step 3 gradients ✓  epoch 2  1 update done  b 0.801195  w 0.0451111 ...'.
+
+    Shorter forms drop whole fields (the step's name, then the loss, then w and b), never
+    part of a number.
+    """
     state = view.machine.state
-    numbers = f"b {_g(state.b)}  w {_g(state.w)}  loss {_g(state.loss)}"
+    numbers = [f"b {_g(state.b)}", f"w {_g(state.w)}", f"loss {_g(state.loss)}"]
     # As everywhere on screen: the epoch in progress counted from 1, the updates finished.
     where = f"epoch {state.epoch + 1}  {state.update} {'update' if state.update == 1 else 'updates'} done"
     if state.last_step is None:
-        return [f"before step 0  {where}  {numbers}"]
-    step = f"step {state.last_step}"
-    return [f"{step} {STEP_NAMES[state.last_step]} ✓  {where}  {numbers}", f"{step} ✓  {where}  {numbers}"]
+        heads = [f"before step 0  {where}"]
+    else:
+        step = f"step {state.last_step}"
+        heads = [f"{step} {STEP_NAMES[state.last_step]} ✓  {where}", f"{step} ✓  {where}"]
+    forms = [head + "".join(f"  {n}" for n in numbers) for head in heads]
+    forms += ["  ".join([heads[-1], *numbers[:kept]]) for kept in (2, 1, 0)]
+    return forms
 
 
 class StatusLine(LinesView):
