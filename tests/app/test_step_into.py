@@ -84,3 +84,34 @@ def test_a_session_saved_inside_step_4_comes_back_on_the_same_line() -> None:
     machine.step_into()
     back = restore(capture(machine))
     assert back.state.line == machine.state.line == 2 and back.state.cursor == 4
+
+
+async def test_while_stepping_into_sgd_the_parameters_pane_shows_b_as_its_line_left_it(pane: Any) -> None:
+    app = GDApp()
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("n", "n", "n", "n", "s", "s")  # into step 4, then its first line: b = b - lr * b_grad
+        await pilot.pause()
+        state = app.machine.state
+        new_b = float(state.b[0]) - state.lr * float(state.b_grad)  # type: ignore[index, arg-type]
+        params = pane(app, "#params")
+        assert f"{new_b:.8f}" in params, "b as the line just run left it"
+        assert f"{float(state.w[0]):.8f}" in params, "w's line has not run yet"  # type: ignore[index]
+
+
+async def test_after_an_adam_update_the_bias_corrected_moments_show_what_it_used(pane: Any) -> None:
+    app = GDApp(Config(optimizer="adam"))
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press(*"nnnnn")  # steps 0-4: one whole update
+        await pilot.pause()
+        m, v, t = app.machine.state.buffers
+        m_hat = m / (1 - 0.9**t)  # type: ignore[operator]
+        row = next(row for row in pane(app, "#gradients").splitlines() if row.startswith("m̂"))
+        assert "a line to come" not in row and short(float(m_hat[0])) in row
+
+
+async def test_a_change_inside_step_4_says_it_applies_to_the_update_in_progress(pane: Any) -> None:
+    app = GDApp(Config(optimizer="adam"))
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.press("n", "n", "n", "n", "s", "s", "s", "plus")
+        await pilot.pause()
+        assert "from the update in progress on" in pane(app, "#next")

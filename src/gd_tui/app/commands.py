@@ -150,10 +150,13 @@ class Commands(_AppBase):
             self._act("Race off.")
 
     def _set_optimizer(self, name: str) -> None:
-        previous = self.machine.state.optimizer
+        state = self.machine.state
+        previous, inside = state.optimizer, state.cursor == 4 and state.line > 0
         self.machine.set_optimizer(name)
         if name == previous:
             self._act(f"The optimizer is {name} already.")
+        elif inside:  # the lines run so far changed nothing yet: the update starts again
+            self._act(f"Optimizer {name} ({previous} before), its state from zero: the update starts again.")
         else:
             self._act(f"Optimizer {name} from the next update ({previous} before), its state from zero.")
 

@@ -10,7 +10,10 @@ from gd_tui.engine import Machine
 
 def lr_message(machine: Machine) -> str:
     """After a learning-rate change."""
-    return f"Learning rate {machine.state.lr:g} from the next update on."
+    state = machine.state
+    if state.cursor == 4 and state.line > 0:  # stepping into step 4: its remaining lines read lr
+        return f"Learning rate {state.lr:g} from the update in progress on: its next lines use it."
+    return f"Learning rate {state.lr:g} from the next update on."
 
 
 def batch_size_message(machine: Machine) -> str:
