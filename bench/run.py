@@ -73,7 +73,6 @@ def collect(quick: bool, only: str) -> list[Figure]:
     started = time.perf_counter()
     if only in ("all", "engine"):
         from engine_figures import engine_figures
-
         from optimizer_figures import optimizer_figures
 
         figures += engine_figures(quick)

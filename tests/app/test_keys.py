@@ -545,3 +545,18 @@ async def test_mode_change_mid_update_applies_from_the_next_batch_and_back_works
         await keys(pilot, "n", "n", "n")
         assert [app.machine.state.b, app.machine.state.w] == after
         assert same(app.machine.state, state)
+
+
+async def test_continue_stops_at_the_step_limit_a_session_can_record(
+    monkeypatch: pytest.MonkeyPatch, until: Any, pane: Text
+) -> None:
+    import gd_tui.app.runner as runner
+
+    monkeypatch.setattr(runner, "MAX_T", 500)  # 10^9 in earnest: hours of running
+    app = GDApp(Config(lr=0.001), breakpoints=Breakpoints())
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("c")
+        await until(pilot, lambda: not app._run_active)
+        await pilot.pause()
+        assert app.machine.state.t == 500
+        assert "Stopped at the step limit (500 steps)" in pane(app, "#next")

@@ -103,7 +103,7 @@ async def test_after_an_adam_update_the_bias_corrected_moments_show_what_it_used
     async with app.run_test(size=SIZE) as pilot:
         await pilot.press(*"nnnnn")  # steps 0-4: one whole update
         await pilot.pause()
-        m, v, t = app.machine.state.buffers
+        m, _, t = app.machine.state.buffers
         m_hat = m / (1 - 0.9**t)  # type: ignore[operator]
         row = next(row for row in pane(app, "#gradients").splitlines() if row.startswith("m̂"))
         assert "a line to come" not in row and short(float(m_hat[0])) in row

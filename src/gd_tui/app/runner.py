@@ -12,12 +12,14 @@ from typing import TYPE_CHECKING
 
 from gd_tui.app.keys import key_for
 from gd_tui.engine.breakpoints import Predicate, apart, end_of_epoch, end_of_update, step_done
+from gd_tui.engine.limits import MAX_T
 
 if TYPE_CHECKING:
     from textual.app import App
 
     from gd_tui.app.view import View
     from gd_tui.engine import Machine
+    from gd_tui.engine.machine import State
 
     _AppBase = App[None]
 else:
@@ -175,12 +177,19 @@ class Runner(_AppBase):
         deadline = time.perf_counter() + SLICE
         hit = False
 
-        def stop_here(state: object) -> bool:
-            nonlocal hit
-            hit = predicate(state)  # type: ignore[arg-type]
-            return hit or time.perf_counter() > deadline
+        def stop_here(state: State) -> bool:
+            nonlocal hit, at_limit
+            hit = predicate(state)
+            # A session records at most MAX_T steps: a run that went past could not be saved or resumed.
+            at_limit = state.t >= MAX_T
+            return hit or at_limit or time.perf_counter() > deadline
 
+        at_limit = False
         reason = machine.run_until(stop_here)
+        if at_limit and not hit and reason != "diverged":
+            self._run_active = False
+            self._act(f"Stopped at the step limit ({MAX_T:,} steps): a session goes no further.")
+            return True
         if reason != "diverged" and not hit:
             now = time.perf_counter()
             if now - self._drawn_at >= FRAME:

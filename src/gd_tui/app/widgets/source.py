@@ -97,7 +97,10 @@ class SourcePane(LinesView):
         self._drawn = key
         self._source = source_lines(state.optimizer)
         # Only on change (set_titles): Textual repaints a whole pane for any title it is given.
-        set_titles(self, "Source  engine/steps.py" + ("" if state.optimizer == "sgd" else f"  4: {state.optimizer}"))
+        # Another optimizer's lines come from optimizers.py, numbered there: the title names both files.
+        set_titles(
+            self, "Source  engine/steps.py" if state.optimizer == "sgd" else "Source  steps.py · 4 from optimizers.py"
+        )
         # styled_line hands back the same Text for the same look: its strip comes back with it.
         # Inside step 4 only the line that runs next is marked: one ▶ on screen.
         self._all = [
