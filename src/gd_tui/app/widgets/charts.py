@@ -100,7 +100,10 @@ class LossChart(Chart):
         self.axes(plt, "update", "log10 loss" if log else "loss")
         plt.xticks(whole_ticks(1, updates, 3 if self.small else 5))
         for x, y, (marker, color, _) in drawn:
-            plt.plot(x.tolist(), scale(y), marker="braille" if marker == "⠒" else marker, color=color)
+            if marker == "⠒":  # the loss per update: a line
+                plt.plot(x.tolist(), scale(y), marker="braille", color=color)
+            else:  # a point per epoch: joined by lines, its markers would run together into a staircase
+                plt.scatter(x.tolist(), scale(y), marker=marker, color=color)
         plt.ylim(*scale.range)
         note = notes("log10" if log else "", zero_note, scale.note("loss"))
         self.set_key_line([item for _, _, item in drawn], note=note)

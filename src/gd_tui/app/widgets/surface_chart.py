@@ -24,7 +24,7 @@ PATH = ("·", "orange", "path")
 START = ("o", "cyan", "start")
 NOW = ("@", "red", "now")
 MINIMUM = ("+", "green", "min")
-EIGEN = ("/", "blue", "eigen")
+EIGEN = ("⠒", "blue", "eigen")  # drawn in braille, as its key shows
 # The race's ghosts: one letter each, as the book's plot_paths labels them.
 GHOSTS = {
     "sgd": ("s", "white"),
