@@ -69,7 +69,7 @@ async def test_breakpoints_dialog_refuses_bad_values_and_applies_good_ones(
         await submit(pilot, "#epoch-reached", "3")
         assert not isinstance(app.screen, BreakpointsScreen)
         assert app.view.breakpoints == Breakpoints(epoch_reached=3)
-        assert "Breakpoints set." in pane(app, "#next")
+        assert "Breakpoints: 3 epochs done." in pane(app, "#next"), "the message lists what is set"
         await pilot.press("c")
         await idle(pilot)
         assert (app.machine.state.epoch, app.machine.state.last_step) == (3, 5)

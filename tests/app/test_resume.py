@@ -175,3 +175,15 @@ async def test_app_save_resume_continue_equals_never_stopping(
         assert resumed.machine.settings_log == never_stopped.machine.settings_log
         for selector in PANES:
             assert pane(resumed, selector) == shown[selector], selector
+
+
+async def test_a_resumed_session_says_which_breakpoints_came_with_it(tmp_path: Any, pane: Any) -> None:
+    machine = Machine()
+    machine.run_until(lambda state: state.t >= 12)
+    path = tmp_path / "s.json"
+    save(capture(machine, breakpoints=Breakpoints(loss_below=0.5)), path)
+    session = load(path)
+    app = GDApp(session=session)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        assert "Breakpoints: loss below 0.5." in pane(app, "#next")

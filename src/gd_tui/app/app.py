@@ -20,7 +20,7 @@ from textual.widgets import Static
 from gd_tui.app.commands import Commands
 from gd_tui.app.hangup import HangUp, HangUpApp
 from gd_tui.app.keys import bindings, key_for
-from gd_tui.app.messages import MessageLog, batch_size_message, lr_message
+from gd_tui.app.messages import MessageLog, batch_size_message, breakpoints_message, lr_message
 from gd_tui.app.runner import Runner
 from gd_tui.app.view import View
 from gd_tui.app.widgets.chart_pane import ChartPane
@@ -90,6 +90,7 @@ class GDApp(Commands, Runner, HangUpApp):
         if breakpoints is not None:
             self.view.breakpoints = breakpoints
         self._show_lesson = show_lesson and session is None and lesson is not None and lesson.name != "book"
+        self._resumed = session is not None
         self._run_active = False
         self._drawn_at = self._chart_drawn_at = 0.0  # when a run last redrew (perf_counter)
         self._show_pending = False
@@ -150,6 +151,8 @@ class GDApp(Commands, Runner, HangUpApp):
             return
         if self._show_lesson:
             self.show_lesson_note()
+        elif self._resumed and self.view.breakpoints.enabled:  # they came with the session
+            self.say(breakpoints_message(self.view.breakpoints))
         self.call_after_refresh(self._collector_on)  # see on_load
 
     # Building the first screen allocates a great many objects that all live as long as

@@ -11,7 +11,7 @@ from textual.app import SystemCommand
 from textual.screen import Screen
 
 from gd_tui.app.keys import key_for, palette_entries
-from gd_tui.app.messages import batch_size_message, lr_message
+from gd_tui.app.messages import batch_size_message, breakpoints_message, lr_message
 from gd_tui.app.runner import goto_target
 from gd_tui.app.widgets.chart_pane import TABS
 from gd_tui.csvfile import machine as new_machine
@@ -55,7 +55,7 @@ class Commands(_AppBase):
         def apply(breakpoints: Breakpoints | None) -> None:
             if breakpoints is not None:
                 self.view.breakpoints = breakpoints
-                self._act("Breakpoints set.")
+                self._act(breakpoints_message(breakpoints))
 
         from gd_tui.app.screens.breakpoints import BreakpointsScreen
 

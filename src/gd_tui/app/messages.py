@@ -6,6 +6,7 @@ from collections import deque
 from dataclasses import dataclass
 
 from gd_tui.engine import Machine
+from gd_tui.engine.breakpoints import Breakpoints
 
 
 def lr_message(machine: Machine) -> str:
@@ -14,6 +15,14 @@ def lr_message(machine: Machine) -> str:
     if state.cursor == 4 and state.line > 0:  # stepping into step 4: its remaining lines read lr
         return f"Learning rate {state.lr:g} from the update in progress on: its next lines use it."
     return f"Learning rate {state.lr:g} from the next update on."
+
+
+def breakpoints_message(breakpoints: Breakpoints) -> str:
+    """After the breakpoints change, and on resuming a session that has some: a learner
+    should not wonder why continue stopped."""
+    if not breakpoints.enabled:
+        return "No breakpoints: continue runs until the run converges."
+    return f"Breakpoints: {breakpoints.describe()}."
 
 
 def batch_size_message(machine: Machine) -> str:

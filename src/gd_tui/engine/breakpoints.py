@@ -54,6 +54,16 @@ class Breakpoints:
             or self.epoch_reached is not None
         )
 
+    def describe(self) -> str:
+        """The breakpoints set, in words: 'loss below 0.5, epoch 1000 reached' (or 'none')."""
+        parts = [
+            f"loss below {self.loss_below!r}" if self.loss_below is not None else "",
+            "loss went up" if self.loss_went_up else "",
+            f"gradient size below {self.grad_below!r}" if self.grad_below is not None else "",
+            f"{self.epoch_reached} epochs done" if self.epoch_reached is not None else "",
+        ]
+        return ", ".join(part for part in parts if part) or "none"
+
     def which(self, state: State, previous_loss: Callable[[], float | None]) -> str | None:
         """A plain sentence naming the breakpoint that holds at `state`, if any.
 
