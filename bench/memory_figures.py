@@ -27,7 +27,7 @@ import tempfile
 import time
 from pathlib import Path
 
-from common import Figure
+from common import Figure, load_now
 
 ROOT = Path(__file__).resolve().parent
 SLICE = 100_000  # updates per run_until call, like the app's slices (the history is what grows)
@@ -101,6 +101,7 @@ def child(*arguments: str) -> dict[str, float]:
 
 def memory_figures(updates: int) -> list[Figure]:
     """The RSS and resume figures, each measured in a fresh interpreter."""
+    load = load_now()
     with tempfile.TemporaryDirectory() as folder:
         path = str(Path(folder) / "long.json")
         ran = child("rss", "--updates", str(updates), "--session", path)
@@ -114,6 +115,8 @@ def memory_figures(updates: int) -> list[Figure]:
             direction="max",
             unit="MB",
             value=ran["rss"] / 1e6,
+            runs=[ran["rss"] / 1e6],  # one run: 10^7 updates take minutes
+            load=load,
             subject=f"history held {ran['history_bytes'] / 1e6:.1f} MB, {ran['checkpoints']:,} checkpoints",
             reference="—",
             notes=note + f"batch GD on the book data, {ran['run_seconds']:.0f} s of running",
@@ -126,6 +129,8 @@ def memory_figures(updates: int) -> list[Figure]:
             direction="max",
             unit="s",
             value=resumed["seconds"],
+            runs=[resumed["seconds"]],
+            load=load,
             subject=(
                 f"session file {ran['session_bytes'] / 1e3:.0f} kB, from process start, headless 80x24: "
                 f"imports {resumed['imported']:.2f} s, restored at {resumed['restored']:.2f} s, "

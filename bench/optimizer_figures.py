@@ -14,7 +14,7 @@ import time
 
 import numpy as np
 
-from common import Figure, median, ms, table
+from common import Figure, load_now, median, ms, ratios, table
 from gd_tui.engine import Config, Dataset, Machine, make_dataset
 from gd_tui.engine.breakpoints import epochs
 
@@ -67,6 +67,7 @@ def _time_machine(data: Dataset, config: Config, n_epochs: int) -> tuple[float, 
 def optimizer_figures(quick: bool) -> list[Figure]:
     """The Adam figure: interleaved runs on the book data, ratio of median CPU times."""
     n_epochs, repeats, warm_up = (300, 3, 0.3) if quick else (20_000, 9, 1.0)
+    load = load_now()
     config = Config(optimizer="adam")
     data = make_dataset(config)
     deadline = time.perf_counter() + warm_up
@@ -97,6 +98,8 @@ def optimizer_figures(quick: bool) -> list[Figure]:
             direction="max",
             unit="×",
             value=machine_median / plain_median,
+            runs=ratios(machine_times, plain_times),
+            load=load,
             subject=f"Machine {ms(machine_median)} ({ms(machine_median / n_epochs)}/epoch)",
             reference=f"plain Adam loop {ms(plain_median)} ({ms(plain_median / n_epochs)}/epoch)",
             notes=f"{n_epochs} epochs, {repeats} interleaved runs, CPU time; final b, w bit-identical: {identical}",
