@@ -8,9 +8,10 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any, NoReturn
 
+from gd_tui.backends import BackendMissing, make_machine
 from gd_tui.engine import Config, ConfigError, Machine
 from gd_tui.engine.breakpoints import epochs
-from gd_tui.engine.config import FEATURES
+from gd_tui.engine.config import BACKENDS, DTYPES, FEATURES, INITS, MODELS
 from gd_tui.export import write_history
 from gd_tui.lessons import LessonError, builtin_names, load_lesson
 from gd_tui.report import human, run_record, to_json, trace_record
@@ -80,11 +81,29 @@ def add_config_flags(parser: argparse.ArgumentParser) -> None:
     group.add_argument("--batch-size", type=_whole_any, help="points per update (default: whole training set)")
     group.add_argument("--init-b", type=_number, help="start from this b instead of a random one")
     group.add_argument("--init-w", type=_number, help="start from this w instead of a random one")
+    torch = parser.add_argument_group("the PyTorch mirror (pip install 'gd-tui[torch]')", argument_default=argparse.SUPPRESS)
+    torch.add_argument("--backend", choices=BACKENDS, help="numpy (default) or torch: the same six steps in PyTorch")
+    torch.add_argument("--dtype", choices=DTYPES, help="the torch backend's precision (default float32, the book's)")
+    torch.add_argument(
+        "--init", choices=INITS, help="torch: step 0 draws with torch.randn (default); numpy: the NumPy engine's start"
+    )
+    torch.add_argument(
+        "--model",
+        choices=MODELS,
+        help="torch: tensors b and w (manual, default), ManualLinearRegression (module) or nn.Linear(1, 1) (linear)",
+    )
+    torch.add_argument(
+        "--no-zero-grad",
+        dest="zero_grad",
+        action="store_false",
+        help="torch: leave out optimizer.zero_grad(), so gradients accumulate (the no-zero-grad lesson)",
+    )
 
 
 CONFIG_FLAGS = (
     "seed", "n_points", "true_b", "true_w", "noise", "train_fraction",
     "data", "feature", "lr", "batch_size", "init_b", "init_w", "x_col", "y_col",
+    "backend", "dtype", "init", "model", "zero_grad",
 )  # fmt: skip
 
 
@@ -212,7 +231,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             from gd_tui.app import run_app  # the UI loads only when it is needed
 
             return run_app(config, lesson=lesson)
-        machine = Machine(config)
+        machine = make_machine(config)
         if args.command == "trace":
             _trace(machine, args.steps, args.json)
         else:
@@ -222,6 +241,8 @@ def main(argv: Sequence[str] | None = None) -> int:
                 _write_history(machine, history)
     except UsageError as error:
         return _fail(str(error))
+    except BackendMissing as error:
+        return _fail(f"--backend torch: {error}")
     except SessionError as error:
         return _fail(f"--resume: {error}")
     except LessonError as error:

@@ -36,6 +36,23 @@ def trace_record(machine: Machine) -> dict[str, Any]:
         "lr": state.lr,
         "batch_size": state.batch_size,
         "diverged": state.diverged,
+        **_torch_fields(machine),
+    }
+
+
+def _torch_fields(machine: Machine) -> dict[str, Any]:
+    """The torch backend's extras: its settings and the parity with the NumPy twin run in lockstep."""
+    parity = getattr(machine, "parity", None)
+    if parity is None:
+        return {}
+    config = machine.config
+    gap = parity()
+    return {
+        "backend": "torch",
+        "dtype": config.dtype,
+        "model": config.model,
+        "parity_b": None if gap is None else gap[0],
+        "parity_w": None if gap is None else gap[1],
     }
 
 
@@ -63,7 +80,15 @@ def run_record(machine: Machine) -> dict[str, Any]:
         "condition_number": stable.condition_number if math.isfinite(stable.condition_number) else None,
         "diverged": state.diverged,
         "diverged_at": diverged_at,
+        **_torch_fields(machine),
+        **_printed(machine),
     }
+
+
+def _printed(machine: Machine) -> dict[str, Any]:
+    """What the book's print(b, w) (or print(model.state_dict())) shows on the torch backend."""
+    lines = getattr(machine, "printed", None)
+    return {} if lines is None else {"printed": lines()}
 
 
 def to_json(record: dict[str, Any]) -> str:

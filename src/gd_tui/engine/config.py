@@ -7,6 +7,11 @@ from dataclasses import dataclass, fields, replace
 from typing import Any
 
 FEATURES = ("raw", "bad", "scaled")
+# The PyTorch mirror's options (gd_tui.pytorch); the NumPy engine ignores them.
+BACKENDS = ("numpy", "torch")
+DTYPES = ("float32", "float64")
+INITS = ("torch", "numpy")  # step 0 draws as torch.randn does, or takes the NumPy engine's b and w
+MODELS = ("manual", "module", "linear")  # tensors, ManualLinearRegression(nn.Module), nn.Linear(1, 1)
 
 # Beyond these magnitudes the numbers stop teaching anything and start
 # overflowing float64 on the first update; refuse them up front.
@@ -46,6 +51,11 @@ class Config:
     # error messages ("line 3, column 2") do. None: the file must have exactly two.
     x_col: int | None = None
     y_col: int | None = None
+    backend: str = "numpy"
+    dtype: str = "float32"  # the torch backend's; the NumPy engine is float64 throughout
+    init: str = "torch"
+    model: str = "manual"
+    zero_grad: bool = True  # False: the no-zero-grad lesson (gradients accumulate)
 
     def __post_init__(self) -> None:
         validate(self)
@@ -111,5 +121,11 @@ def validate(config: Config) -> None:
             _integer(option, column, 1, MAX_COLUMNS)
             if config.data is None:
                 raise ConfigError(option, "chooses a column of a CSV data file, and no data file is given")
+    for option, allowed in (("backend", BACKENDS), ("dtype", DTYPES), ("init", INITS), ("model", MODELS)):
+        value = getattr(config, option)
+        if value not in allowed:
+            raise ConfigError(option, f"must be one of {', '.join(allowed)} (got {value!r})")
+    if not isinstance(config.zero_grad, bool):
+        raise ConfigError("zero_grad", f"must be true or false (got {config.zero_grad!r})")
     if config.x_col is not None and config.x_col == config.y_col:
         raise ConfigError("y_col", f"must differ from the x column (both are column {config.x_col})")

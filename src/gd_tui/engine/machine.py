@@ -368,6 +368,9 @@ class Machine:
                 self._sparse.append(oldest)
         recent.append((state.t, _snapshot_of(state)))
 
+    def _restored(self) -> None:
+        """Called when a checkpoint has just become the state: a backend with live objects rebuilds them."""
+
     def _goto(self, target: int) -> None:
         """Restore the position after `target` steps: nearest checkpoint, then replay."""
         recent = [c for c in self._recent if c[0] <= target]
@@ -378,6 +381,7 @@ class Machine:
         t, snapshot = recent[-1] if recent else self._sparse[-1]
         state = State(**dict(zip(_KEPT, snapshot, strict=True)))  # type: ignore[arg-type]
         self.state = state
+        self._restored()
         self.history.truncate(state.update, state.epoch, state.initialized)
         if state.initialized:
             self._select_batch()

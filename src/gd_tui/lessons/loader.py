@@ -20,7 +20,10 @@ from gd_tui.lessons.lines import line_of
 
 PACKAGE = "gd_tui.lessons"
 # Chapter 0's order of experiments; `gd-tui lessons` lists them so.
-BUILTIN_ORDER = ("book", "lr-low", "lr-high", "lr-too-high", "bad-feature", "scaled", "mini-batch", "sgd")
+# Then chapter 1's PyTorch lesson (it needs the torch extra).
+BUILTIN_ORDER = (
+    "book", "lr-low", "lr-high", "lr-too-high", "bad-feature", "scaled", "mini-batch", "sgd", "no-zero-grad",
+)  # fmt: skip
 
 TOP_KEYS = ("name", "title", "note")
 # Per table: the key in the file -> the Config field it sets.
@@ -36,9 +39,10 @@ CONFIG_KEYS: dict[str, dict[str, str]] = {
         "feature": "feature",
     },
     "training": {"lr": "lr", "batch_size": "batch_size", "init_b": "init_b", "init_w": "init_w"},
+    "pytorch": {"backend": "backend", "dtype": "dtype", "init": "init", "model": "model", "zero_grad": "zero_grad"},
 }
 BREAKPOINT_KEYS = ("loss_below", "loss_went_up", "grad_below", "epoch_reached")
-TABLES = ("data", "training", "breakpoints", "notes")
+TABLES = ("data", "training", "pytorch", "breakpoints", "notes")
 # The flags parse these as floats; TOML's `lr = 1` must give the same Config as `--lr 1`.
 FLOAT_FIELDS = frozenset({"true_b", "true_w", "noise", "train_fraction", "lr", "init_b", "init_w"})
 STEP_KEYS = tuple(str(step) for step in range(6))

@@ -1,0 +1,29 @@
+"""The engine a Config asks for: the NumPy Machine, or the PyTorch mirror when torch is installed."""
+
+from __future__ import annotations
+
+from gd_tui.engine import Config, Machine
+from gd_tui.engine.data import Dataset
+
+INSTALL = "pip install 'gd-tui[torch]'"
+
+
+class BackendMissing(RuntimeError):
+    """The torch backend was asked for and PyTorch is not installed; the message is one line."""
+
+    def __init__(self) -> None:
+        super().__init__(f"the torch backend needs PyTorch, which is not installed: {INSTALL}")
+
+
+def make_machine(config: Config | None = None, data: Dataset | None = None) -> Machine:
+    """Machine(config), or TorchMachine(config) for backend "torch"; raises BackendMissing."""
+    config = config if config is not None else Config()
+    if config.backend == "numpy":
+        return Machine(config, data)
+    try:
+        from gd_tui.pytorch import TorchMachine  # imports torch: only when asked for
+    except ImportError as error:
+        if error.name is not None and error.name.split(".")[0] == "torch":
+            raise BackendMissing() from None
+        raise
+    return TorchMachine(config, data)
