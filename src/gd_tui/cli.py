@@ -81,7 +81,9 @@ def add_config_flags(parser: argparse.ArgumentParser) -> None:
     group.add_argument("--batch-size", type=_whole_any, help="points per update (default: whole training set)")
     group.add_argument("--init-b", type=_number, help="start from this b instead of a random one")
     group.add_argument("--init-w", type=_number, help="start from this w instead of a random one")
-    torch = parser.add_argument_group("the PyTorch mirror (pip install 'gd-tui[torch]')", argument_default=argparse.SUPPRESS)
+    torch = parser.add_argument_group(
+        "the PyTorch mirror (pip install 'gd-tui[torch]')", argument_default=argparse.SUPPRESS
+    )
     torch.add_argument("--backend", choices=BACKENDS, help="numpy (default) or torch: the same six steps in PyTorch")
     torch.add_argument("--dtype", choices=DTYPES, help="the torch backend's precision (default float32, the book's)")
     torch.add_argument(

@@ -28,7 +28,7 @@ def branch(x: Tensor, y: Tensor) -> tuple[Tensor, dict[str, Tensor]]:
     w = torch.randn(1, requires_grad=True, dtype=x.dtype)
     yhat = b + w * x
     error = yhat - y
-    loss = (error ** 2).mean()
+    loss = (error**2).mean()
     # this makes no sense!!
     if loss > 0:
         yhat2 = w * x

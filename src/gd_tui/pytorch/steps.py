@@ -25,7 +25,7 @@ def initialize(seed: int, lr: float, dtype: torch.dtype) -> tuple[Any, optim.Opt
     b = torch.randn(1, requires_grad=True, dtype=dtype)
     w = torch.randn(1, requires_grad=True, dtype=dtype)
     optimizer = optim.SGD([b, w], lr=lr)
-    loss_fn = nn.MSELoss(reduction='mean')
+    loss_fn = nn.MSELoss(reduction="mean")
     return (b, w), optimizer, loss_fn
 
 
@@ -34,7 +34,7 @@ def initialize_module(seed: int, lr: float, dtype: torch.dtype) -> tuple[Any, op
     torch.manual_seed(seed)
     model = ManualLinearRegression(dtype)
     optimizer = optim.SGD(model.parameters(), lr=lr)
-    loss_fn = nn.MSELoss(reduction='mean')
+    loss_fn = nn.MSELoss(reduction="mean")
     return model, optimizer, loss_fn
 
 
@@ -43,7 +43,7 @@ def initialize_linear(seed: int, lr: float, dtype: torch.dtype) -> tuple[Any, op
     torch.manual_seed(seed)
     model = nn.Sequential(nn.Linear(1, 1, dtype=dtype))
     optimizer = optim.SGD(model.parameters(), lr=lr)
-    loss_fn = nn.MSELoss(reduction='mean')
+    loss_fn = nn.MSELoss(reduction="mean")
     return model, optimizer, loss_fn
 
 
