@@ -15,15 +15,25 @@ class BackendMissing(RuntimeError):
         super().__init__(f"the torch backend needs PyTorch, which is not installed: {INSTALL}")
 
 
-def make_machine(config: Config | None = None, data: Dataset | None = None) -> Machine:
-    """Machine(config), or TorchMachine(config) for backend "torch"; raises BackendMissing."""
-    config = config if config is not None else Config()
-    if config.backend == "numpy":
-        return Machine(config, data)
+def check_backend(config: Config) -> None:
+    """Raise BackendMissing now if the config's backend cannot be loaded (before any screen is drawn)."""
+    if config.backend == "torch":
+        _torch_machine()
+
+
+def _torch_machine() -> type[Machine]:
     try:
         from gd_tui.pytorch import TorchMachine  # imports torch: only when asked for
     except ImportError as error:
         if error.name is not None and error.name.split(".")[0] == "torch":
             raise BackendMissing() from None
         raise
-    return TorchMachine(config, data)
+    return TorchMachine
+
+
+def make_machine(config: Config | None = None, data: Dataset | None = None) -> Machine:
+    """Machine(config), or TorchMachine(config) for backend "torch"; raises BackendMissing."""
+    config = config if config is not None else Config()
+    if config.backend == "numpy":
+        return Machine(config, data)
+    return _torch_machine()(config, data)

@@ -8,7 +8,7 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any, NoReturn
 
-from gd_tui.backends import BackendMissing, make_machine
+from gd_tui.backends import BackendMissing, check_backend, make_machine
 from gd_tui.engine import Config, ConfigError, Machine
 from gd_tui.engine.breakpoints import epochs
 from gd_tui.engine.config import BACKENDS, DTYPES, FEATURES, INITS, MODELS
@@ -221,6 +221,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         args = parser.parse_args(argv)
         if getattr(args, "resume", None) is not None:
             session = _resumed_session(args)
+            check_backend(session.config)
             from gd_tui.app import run_app  # the UI loads only when it is needed
 
             return run_app(session.config, session=session)
@@ -230,6 +231,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         lesson = load_lesson(args.lesson) if getattr(args, "lesson", None) is not None else None
         config = config_from_args(args, base=None if lesson is None else lesson.config)
         if args.command is None:
+            check_backend(config)
             from gd_tui.app import run_app  # the UI loads only when it is needed
 
             return run_app(config, lesson=lesson)

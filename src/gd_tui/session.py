@@ -17,7 +17,7 @@ A session file is JSON, never pickle: it records what to replay, not the arrays.
       "check": {"epoch": 3, "update": 240, "b": "0.81...", "w": "1.93..."}
     }
 
-Restoring builds Machine(config), replays the settings log (goto(t_e), then the
+Restoring builds the config's machine (make_machine: NumPy, or the torch backend), replays the settings log (goto(t_e), then the
 change), and goes to t: the same steps in the same order, so the state is the one
 the learner left. `check` holds the saved b and w (as repr strings, so NaN and inf
 survive JSON) to prove it.
@@ -34,6 +34,7 @@ from typing import Any
 
 import numpy as np
 
+from gd_tui.backends import make_machine
 from gd_tui.engine import Config, ConfigError, Machine, make_dataset
 from gd_tui.engine.breakpoints import Breakpoints
 from gd_tui.engine.config import MAX_LR
@@ -163,7 +164,7 @@ def check(session: Session) -> Dataset:
 
 def restore(session: Session, data: Dataset | None = None) -> Machine:
     """A Machine at the session's position: replayed, so bit-identical to never stopping."""
-    machine = Machine(session.config, data if data is not None else check(session))
+    machine = make_machine(session.config, data if data is not None else check(session))
     try:
         if session.start_lr is not None and session.start_lr != machine.state.lr:
             machine.set_lr(session.start_lr)
