@@ -17,8 +17,8 @@ A session file is JSON, never pickle: it records what to replay, not the arrays.
       "check": {"epoch": 3, "update": 240, "b": "0.81...", "w": "1.93..."}
     }
 
-Restoring builds the config's machine (make_machine: NumPy, or the torch backend), replays the settings log (goto(t_e), then the
-change), and goes to t: the same steps in the same order, so the state is the one
+Restoring builds the config's machine (NumPy, or the torch backend), replays the
+settings log (goto(t_e), then the change), and goes to t: the same steps in the same order, so the state is the one
 the learner left. `check` holds the saved b and w (as repr strings, so NaN and inf
 survive JSON) to prove it.
 """
