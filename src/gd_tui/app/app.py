@@ -23,7 +23,7 @@ from textual.widgets import Static
 # The dialogs (gd_tui.app.screens) are imported where they are opened: none is needed
 # for the first screen, and start-up is paid on every launch.
 from gd_tui.app.view import View
-from gd_tui.app.widgets.chart_pane import TABS, ChartPane
+from gd_tui.app.widgets.chart_pane import TABS, ChartPane, tabs_for
 from gd_tui.app.widgets.frame import CachedScreen, Column, Row
 from gd_tui.app.widgets.gradients import GradientsPane
 from gd_tui.app.widgets.keybar import KeyBar
@@ -32,6 +32,7 @@ from gd_tui.app.widgets.nextstep import NextStepLine
 from gd_tui.app.widgets.params import ParamsPane
 from gd_tui.app.widgets.predictions import PredictionsTable
 from gd_tui.app.widgets.source import SourcePane
+from gd_tui.backends import BackendMissing, make_machine
 from gd_tui.engine import Config, ConfigError, Machine
 from gd_tui.engine.analysis import reference
 from gd_tui.engine.breakpoints import Breakpoints, Predicate, end_of_epoch, end_of_update, step_done
@@ -109,7 +110,7 @@ class GDApp(App[None]):
         if config is None and lesson is not None:
             config = lesson.config
         # A resumed session is replayed to the exact state it was saved in.
-        self.machine = restore(session) if session is not None else Machine(config)
+        self.machine = restore(session) if session is not None else make_machine(config)
         self.view = View(self.machine, reference(self.machine.data.x_train, self.machine.data.y_train))
         if lesson is not None:
             self._use_lesson_notes(lesson)
@@ -429,7 +430,12 @@ class GDApp(App[None]):
         """Start the lesson's run from before step 0, with its breakpoints and notes."""
         self.lesson = lesson
         self._use_lesson_notes(lesson)
-        self._use_machine(Machine(lesson.config), f"Lesson {lesson.name} loaded: i shows its note.")
+        try:
+            machine = make_machine(lesson.config)
+        except BackendMissing as error:
+            self._act(f"Refused: lesson {lesson.name}: {error}")
+            return
+        self._use_machine(machine, f"Lesson {lesson.name} loaded: i shows its note.")
         self.action_lesson()
 
     def session(self) -> Session:
@@ -487,12 +493,59 @@ class GDApp(App[None]):
         yield SystemCommand("Set batch size…", "Type an exact batch size", self._ask_batch_size)
         yield SystemCommand("Set seed…", "New data and a new random start", self._ask_seed)
         yield SystemCommand("Export history…", "Loss per update, the (b, w) path, losses per epoch", self._ask_export)
-        for tab_id, title, _ in TABS:
+        for tab_id, title, _ in tabs_for(self.view):
             yield SystemCommand(f"Chart: {title}", "Show this chart (t cycles them)", partial(self._show_chart, tab_id))
+        yield from self._torch_commands()
         for name in builtin_names():
             yield SystemCommand(
                 f"Lesson: {name}", "Load this chapter 0 experiment", lambda name=name: self._pick_lesson(name)
             )
+
+    def _torch_commands(self) -> Iterable[SystemCommand]:
+        """The PyTorch mirror: the backend, the model variants, the precision, the graph experiments."""
+        config = self.machine.config
+        other = "numpy" if config.backend == "torch" else "torch"
+        yield SystemCommand(
+            f"Backend: {other}",
+            "The same six steps in PyTorch (chapter 1)" if other == "torch" else "Back to the NumPy engine",
+            partial(self._switch, backend=other),
+        )
+        if config.backend != "torch":
+            return
+        from gd_tui.pytorch import VARIANTS
+        from gd_tui.pytorch.experiments import EXPERIMENTS
+
+        for name, variant in VARIANTS.items():
+            if name != config.model:
+                yield SystemCommand(
+                    f"Model: {variant.title}", "Its code in the source pane", partial(self._switch, model=name)
+                )
+        dtype = "float64" if config.dtype == "float32" else "float32"
+        yield SystemCommand(
+            f"Precision: {dtype}",
+            "torch's dtype; the parity line compares with NumPy",
+            partial(self._switch, dtype=dtype),
+        )
+        for name, (title, _, _) in EXPERIMENTS.items():
+            yield SystemCommand(
+                f"Graph: {title}", "The book's experiment, on the graph tab", partial(self._graph, name)
+            )
+        yield SystemCommand("Graph: the run", "The graph behind the run's loss", partial(self._graph, None))
+
+    def _switch(self, **changes: str) -> None:
+        """A new machine with other torch settings, from before step 0 (the code on screen changes)."""
+        config = self.machine.config.with_changes(**changes)
+        try:
+            machine = make_machine(config)
+        except BackendMissing as error:
+            self._act(f"Refused: {error}")
+            return
+        said = ", ".join(f"{key} {value}" for key, value in changes.items())
+        self._use_machine(machine, f"Now {said}; reset to before step 0.")
+
+    def _graph(self, name: str | None) -> None:
+        self.view.graph_experiment = name
+        self._show_chart("autograd-graph")
 
     def _pick_lesson(self, name: str) -> None:
         try:
@@ -533,7 +586,7 @@ class GDApp(App[None]):
     def _ask_seed(self) -> None:
         def apply(text: str) -> str:
             config = self.machine.config.with_changes(seed=_parse(int, "seed", text))
-            self._use_machine(Machine(config), f"New data with seed {config.seed}; reset to before step 0.")
+            self._use_machine(make_machine(config), f"New data with seed {config.seed}; reset to before step 0.")
             return self.view.message
 
         self._ask("Seed", self.machine.config.seed, apply)

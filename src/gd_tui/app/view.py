@@ -23,3 +23,4 @@ class View:
     running: bool = False
     log_scale: bool = False
     fresh: bool = True  # just reset: nothing counts as changed
+    graph_experiment: str | None = None  # torch backend: the book's graph experiment on show, or the run's graph

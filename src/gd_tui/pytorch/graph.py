@@ -57,7 +57,7 @@ class Graph:
         result = [f"{self.output} = {self.output_value}"]
         for node in self.nodes:
             label = node.name if node.variable is None else f"{node.name} ({node.variable})"
-            line = "  " * node.depth + "└ " + label
+            line = " " * node.depth + "└ " + label
             if node.repeat:
                 result.append(line + "  (shown above)")
                 continue
@@ -65,7 +65,7 @@ class Graph:
                 line += f"  {node.value}"
             result.append(line)
             if node.grad is not None:
-                result.append("  " * node.depth + f"    {node.variable}.grad = {node.grad}")
+                result.append(" " * node.depth + f"  {node.variable}.grad = {node.grad}")
         return result
 
 

@@ -25,7 +25,7 @@ from gd_tui.engine import steps as numpy_steps
 from gd_tui.engine.config import Config
 from gd_tui.engine.data import Dataset
 from gd_tui.engine.machine import Machine, Predicate, State
-from gd_tui.pytorch import graph, steps
+from gd_tui.pytorch import experiments, graph, steps
 
 DTYPES = {"float32": torch.float32, "float64": torch.float64}
 
@@ -144,10 +144,14 @@ class TorchMachine(Machine):
             return []
         if isinstance(self._model, tuple):
             b, w = self._model
-            return [f"b = {b!r}", f"w = {w!r}"]
+            return [f"b = {b.detach()!r}", f"w = {w.detach()!r}"]
         lines = ["model.state_dict()"]
         lines += [f"  {name!r}: {value!r}" for name, value in self._model.state_dict().items()]
         return lines
+
+    def experiment_graph(self, name: str) -> graph.Graph:
+        """The graph one of the book's experiments builds on the current batch (the run is untouched)."""
+        return experiments.run(name, self._x, self._y, self.config.seed)
 
     def printed(self) -> str | None:
         """What the book prints at the end of its loop: print(b, w), or print(model.state_dict())."""
@@ -340,7 +344,9 @@ class TorchMachine(Machine):
 
     def _repeat(self) -> None:
         super()._repeat()
+        # They belonged to the batch just finished (as yhat and error do): a new graph comes with step 2.
         self._loss_tensor = self._yhat_tensor = None
+        self.graph = None
 
     def _select_batch(self) -> None:
         super()._select_batch()

@@ -9,6 +9,7 @@ from gd_tui.app.view import View
 from gd_tui.app.widgets.charts import LossChart
 from gd_tui.app.widgets.fit_chart import FitChart
 from gd_tui.app.widgets.frame import FrameCache
+from gd_tui.app.widgets.graph_chart import GraphChart
 from gd_tui.app.widgets.lines import set_titles
 from gd_tui.app.widgets.sections_chart import SectionsChart
 from gd_tui.app.widgets.surface_chart import SurfaceChart
@@ -22,6 +23,15 @@ TABS = (
     ("loss-surface", "Loss surface", SurfaceChart),
     ("cross-sections", "Cross-sections", SectionsChart),
 )
+# Only with the torch backend: `t` and the palette offer it there.
+TORCH_TABS = (("autograd-graph", "Autograd graph", GraphChart),)
+
+
+def tabs_for(view: View | None) -> tuple[tuple[str, str, type], ...]:
+    """The charts on offer for this view's machine."""
+    if view is not None and hasattr(view.machine, "graph"):
+        return TABS + TORCH_TABS
+    return TABS
 
 
 class ChartPane(ContentSwitcher, FrameCache):
@@ -30,7 +40,7 @@ class ChartPane(ContentSwitcher, FrameCache):
     def __init__(self, *, id: str | None = None) -> None:
         super().__init__(id=id, initial=TABS[0][0])
         self._view: View | None = None
-        self._charts = {tab_id: widget(id=tab_id) for tab_id, _title, widget in TABS}
+        self._charts = {tab_id: widget(id=tab_id) for tab_id, _title, widget in TABS + TORCH_TABS}
 
     def compose(self) -> ComposeResult:
         yield from self._charts.values()
@@ -46,11 +56,14 @@ class ChartPane(ContentSwitcher, FrameCache):
     def show(self, view: View) -> None:
         """Redraw the visible chart; hidden ones catch up when they are shown."""
         self._view = view
+        if self.shown not in {tab_id for tab_id, _, _ in tabs_for(view)}:
+            self.select(TABS[0][0])  # the machine changed to one without this chart
+            return
         self._charts[self.shown].show(view)
 
     def next_tab(self) -> str:
         """Show the next chart; returns its title."""
-        ids = [tab_id for tab_id, _, _ in TABS]
+        ids = [tab_id for tab_id, _, _ in tabs_for(self._view)]
         following = ids[(ids.index(self.shown) + 1) % len(ids)]
         return self.select(following)
 
@@ -59,6 +72,6 @@ class ChartPane(ContentSwitcher, FrameCache):
         self.current = tab_id
         if self._view is not None:
             self.show(self._view)
-        title = next(title for i, title, _ in TABS if i == tab_id)
+        title = next(title for i, title, _ in TABS + TORCH_TABS if i == tab_id)
         set_titles(self, title, NOTE)
         return title

@@ -28,21 +28,33 @@ def _signature(function: Callable[..., Any]) -> str:
     return f"def {function.__name__}({names}):"
 
 
-def source_lines() -> list[SourceLine]:
-    """Every line of the step functions, read from the engine's own source."""
-    functions = [*((f, step) for step, f in enumerate(steps.STEP_FUNCTIONS)), (steps.validation_loss, 5)]
+def numpy_functions() -> tuple[tuple[Any, int], ...]:
+    """The NumPy engine's code, as (function, step) in the order shown."""
+    return (*((f, step) for step, f in enumerate(steps.STEP_FUNCTIONS)), (steps.validation_loss, 5))
+
+
+def functions_of(machine: object) -> tuple[tuple[Any, int], ...]:
+    """The code a machine runs: its own list (the torch backend), else the NumPy engine's steps."""
+    source_functions = getattr(machine, "source_functions", None)
+    return numpy_functions() if source_functions is None else source_functions()
+
+
+@cache
+def source_lines(functions: tuple[tuple[Any, int], ...] | None = None) -> list[SourceLine]:
+    """Every line of the step functions (and a model class), read from their own source."""
     result: list[SourceLine] = []
-    for function, step in functions:
+    for function, step in functions if functions is not None else numpy_functions():
         code, first = inspect.getsourcelines(function)
         # The signature may span lines; the body starts after the line that closes it.
         body_start = next(i for i, line in enumerate(code) if line.rstrip().endswith(":"))
-        result.append(SourceLine(first, _signature(function), step))
+        header = _signature(function) if inspect.isfunction(function) else code[0].strip()
+        result.append(SourceLine(first, header, step))
         for offset, line in enumerate(code[body_start + 1 :], start=body_start + 1):
             if line.strip():
                 # Two-space indents: the pane is narrow at 80 columns, the code stays as written.
-                code = line.rstrip()
-                indent = len(code) - len(code.lstrip())
-                result.append(SourceLine(first + offset, " " * (indent // 2) + code.lstrip(), step))
+                code_line = line.rstrip()
+                indent = len(code_line) - len(code_line.lstrip())
+                result.append(SourceLine(first + offset, " " * (indent // 2) + code_line.lstrip(), step))
     return result
 
 
@@ -79,14 +91,24 @@ class SourcePane(LinesView):
     def __init__(self, *, id: str | None = None) -> None:
         super().__init__(id=id)
         self.border_title = "Source  engine/steps.py"
-        self._source = source_lines()
+        self._functions = numpy_functions()
+        self._source = source_lines(self._functions)
         self._drawn: tuple[int, int | None] | None = None
         self._all: list[Text] = []  # every line; the pane shows a page of them
         self._tops: tuple[int, dict[int, int]] = (-1, {})  # (height, page_tops at that height)
 
     def show(self, view: View) -> None:
         """Move the arrow when the cursor moved; only the lines of two steps change."""
-        state = view.machine.state
+        machine = view.machine
+        state = machine.state
+        functions = functions_of(machine)
+        if functions != self._functions:
+            # Another backend, model or update line: the code changes with the machine.
+            self._functions = functions
+            self._source = source_lines(functions)
+            self._tops = (-1, {})
+            self._drawn = None
+            self.border_title = f"Source  {_file_of(functions)}"
         key = (state.cursor, state.last_step)
         if key == self._drawn:
             return
@@ -120,6 +142,13 @@ class SourcePane(LinesView):
     def text(self) -> str:
         """Every line of the source, on this page or not."""
         return "\n".join(line.plain for line in self._all)
+
+
+def _file_of(functions: tuple[tuple[Any, int], ...]) -> str:
+    """The file most of the shown code comes from, as the pane's title names it."""
+    module = inspect.getmodule(functions[1][0] if len(functions) > 1 else functions[0][0])
+    name = module.__name__ if module is not None else "gd_tui.engine.steps"
+    return name.removeprefix("gd_tui.").replace(".", "/") + ".py"
 
 
 def page_tops(source: list[SourceLine], height: int) -> dict[int, int]:
