@@ -1,7 +1,7 @@
 """Start gd-tui on one backend in this terminal, through the gd-tui command itself (bench/torch_figures.py).
 
-    python bench/launch_backend.py numpy
-    python bench/launch_backend.py torch
+python bench/launch_backend.py numpy
+python bench/launch_backend.py torch
 """
 
 from __future__ import annotations

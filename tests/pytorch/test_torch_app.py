@@ -148,3 +148,18 @@ async def test_stepping_on_torch_draws_what_a_fresh_app_draws() -> None:
             fresh._show_chart("autograd-graph")
             await pilot.pause()
             assert screen_text(fresh).splitlines()[:21] == shown, f"press {number + 1}"
+
+
+async def test_continue_stops_at_the_lessons_breakpoint_on_torch() -> None:
+    app = GDApp(lesson=load_lesson("no-zero-grad"), show_lesson=False)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("c")
+        for _ in range(200):
+            await pilot.pause(0.05)
+            if not app._run_active:
+                break
+        machine = app.machine
+        assert not app._run_active and "Breakpoint" in pane_text(app, "#next")
+        # The loss went up: the summed gradients carried b and w past the minimum.
+        assert machine.state.loss > machine.history.update_loss.values[-1]
+        assert machine.twin.state.t == machine.state.t  # the NumPy twin kept in step
