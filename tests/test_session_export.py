@@ -79,7 +79,7 @@ def test_cli_run_history(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> 
     assert main(["run", "--epochs", "25", "--batch-size", "16", "--json", "--history", str(target)]) == 0
     record = json.loads(capsys.readouterr().out)
     _, rows = read(target)
-    assert len(rows) == record["updates"] + 1
+    assert len(rows) == record["updates_done"] + 1
     assert [float(rows[-1][2]), float(rows[-1][3])] == [record["b"], record["w"]]
     _, epoch_rows = read(tmp_path / "hist-epochs.csv")
     assert len(epoch_rows) == 25 and float(epoch_rows[-1][2]) == record["val_loss"]

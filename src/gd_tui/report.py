@@ -6,33 +6,30 @@ import json
 import math
 from typing import Any
 
-import numpy as np
-
 from gd_tui.engine import Machine
 from gd_tui.engine.analysis import least_squares, mse, stability
-
-
-def _number(value: Any) -> float | None:
-    if value is None:
-        return None
-    return float(value[0]) if isinstance(value, np.ndarray) else float(value)
+from gd_tui.engine.values import scalar
 
 
 def trace_record(machine: Machine) -> dict[str, Any]:
     """One executed step, with every value as it is after the step (None: not computed yet)."""
     state = machine.state
+    batch, batches = machine.batch_position()
+    # As the screen counts: the epoch and batch in progress from 1, finished work as "_done".
     return {
         "step": state.last_step,
         "name": state.name,
-        "epoch": state.epoch,
-        "update": state.update,
-        "batch": state.batch,
-        "b": _number(state.b),
-        "w": _number(state.w),
-        "loss": _number(state.loss),
-        "b_grad": _number(state.b_grad),
-        "w_grad": _number(state.w_grad),
-        "val_loss": _number(state.val_loss),
+        "epoch": state.epoch + 1,
+        "batch": batch,
+        "batches": batches,
+        "epochs_done": state.epoch,
+        "updates_done": state.update,
+        "b": scalar(state.b),
+        "w": scalar(state.w),
+        "loss": scalar(state.loss),
+        "b_grad": scalar(state.b_grad),
+        "w_grad": scalar(state.w_grad),
+        "val_loss": scalar(state.val_loss),
         "lr": state.lr,
         "batch_size": state.batch_size,
         "diverged": state.diverged,
@@ -60,20 +57,20 @@ def run_record(machine: Machine) -> dict[str, Any]:
     """The outcome of a run: final parameters, losses, and the reference answers."""
     state = machine.state
     data = machine.data
-    b, w = _number(state.b), _number(state.w)
+    b, w = scalar(state.b), scalar(state.w)
     ols = least_squares(data.x_train, data.y_train)
     stable = stability(data.x_train)
     diverged_at = None
-    if state.diverged_at is not None:
-        epoch, update, step = state.diverged_at
+    if state.diverged_in is not None:
+        epoch, update, step = state.diverged_in
         diverged_at = {"epoch": epoch, "update": update, "step": step}
     return {
-        "epochs": state.epoch,
-        "updates": state.update,
+        "epochs_done": state.epoch,
+        "updates_done": state.update,
         "b": b,
         "w": w,
         "train_loss": None if b is None or w is None else mse(b, w, data.x_train, data.y_train),
-        "val_loss": _number(state.val_loss),
+        "val_loss": scalar(state.val_loss),
         "ols_b": None if ols is None else ols[0],
         "ols_w": None if ols is None else ols[1],
         "critical_lr": stable.critical_lr,

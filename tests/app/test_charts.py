@@ -8,20 +8,15 @@ import numpy as np
 import pytest
 
 from gd_tui.app import GDApp
+from gd_tui.app.plots.fit import TRAIN_POINTS, VAL_POINTS, fit_data, fit_lines
+from gd_tui.app.plots.geometry import Window, clip_line, window
+from gd_tui.app.plots.sections import sections
+from gd_tui.app.plots.surface import GRID, LINE_POINTS, PATH_POINTS, level_curves, sample_indices, surface_series
 from gd_tui.app.view import View
-from gd_tui.app.widgets.chart_base import Window, clip_line, window
 from gd_tui.app.widgets.chart_pane import TABS
-from gd_tui.app.widgets.fit_chart import TRAIN_POINTS, VAL_POINTS, FitChart, fit_data, fit_lines
-from gd_tui.app.widgets.sections_chart import SectionsChart, sections
-from gd_tui.app.widgets.surface_chart import (
-    GRID,
-    LINE_POINTS,
-    PATH_POINTS,
-    SurfaceChart,
-    level_curves,
-    sample_indices,
-    surface_series,
-)
+from gd_tui.app.widgets.fit_chart import FitChart
+from gd_tui.app.widgets.sections_chart import SectionsChart
+from gd_tui.app.widgets.surface_chart import SurfaceChart
 from gd_tui.engine import Config, Machine
 from gd_tui.engine.analysis import gradients_at, least_squares, mse, reference
 from gd_tui.engine.breakpoints import end_of_epoch

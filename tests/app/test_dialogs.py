@@ -72,7 +72,7 @@ async def test_breakpoints_dialog_refuses_bad_values_and_applies_good_ones(
         await pilot.press("c")
         await idle(pilot)
         assert (app.machine.state.epoch, app.machine.state.last_step) == (3, 5)
-        assert "Breakpoint: epoch 3 reached." in pane(app, "#next")
+        assert "Breakpoint: 3 epochs done." in pane(app, "#next")
         # The dialog opens on the breakpoints in force; escape keeps them.
         await pilot.press("b")
         assert app.screen.query_one("#epoch-reached", Input).value == "3"

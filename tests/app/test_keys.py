@@ -18,7 +18,7 @@ from gd_tui.app.app import LR_LADDER
 from gd_tui.app.widgets.chart_pane import TABS, ChartPane
 from gd_tui.app.widgets.predictions import PredictionsTable
 from gd_tui.engine import Config, Machine
-from gd_tui.engine.breakpoints import Breakpoints
+from gd_tui.engine.breakpoints import Breakpoints, apart
 from gd_tui.lessons import load_lesson
 
 SIZE = (80, 24)
@@ -156,7 +156,7 @@ async def test_u_runs_to_the_end_of_the_update(
         await idle(pilot)
         state = app.machine.state
         assert (state.last_step, state.update, state.t) == (5, 2, 11)
-        assert "update 2" in pane(app, "#params")
+        assert "2 updates done" in pane(app, "#params")
         assert "Next: step 1, forward" in pane(app, "#next")
 
 
@@ -176,7 +176,7 @@ async def test_e_completes_an_epoch(
         assert same(state, reference(26, config).state)
         assert state.val_loss is not None
         assert f"{state.val_loss:.8f}" in pane(app, "#loss")
-        assert "epoch 1" in pane(app, "#params")
+        assert "epoch 2 · batch 1/5 · 5 updates done" in pane(app, "#params")  # one epoch done: the second begins
         await keys(pilot, "e")
         await idle(pilot)
         assert (app.machine.state.epoch, app.machine.state.update) == (2, 10)
@@ -220,7 +220,7 @@ async def test_continue_stops_at_epoch_breakpoint(idle: Any, pane: Text, referen
         assert (state.epoch, state.last_step, state.cursor) == (3, 5, 1)
         assert state.t == 1 + 3 * 5
         assert same(state, reference(16).state)
-        assert "Breakpoint: epoch 3 reached." in pane(app, "#next")
+        assert "Breakpoint: 3 epochs done." in pane(app, "#next")
         # c again goes on from there; the breakpoint holds at once for every later epoch end.
         await pilot.press("c")
         await idle(pilot)
@@ -240,7 +240,7 @@ async def test_continue_stops_where_the_loss_went_up(idle: Any, pane: Text) -> N
         assert (state.update, state.last_step, state.t) == (1, 2, 8)
         assert state.loss is not None and state.loss > previous
         line = pane(app, "#next")
-        assert f"Breakpoint: loss went up: {previous:.6f} → {state.loss:.6f}." in line
+        assert f"Breakpoint: loss went up: {apart(previous, state.loss)} → {apart(state.loss, previous)}." in line
         assert f"{state.loss:.8f}" in pane(app, "#loss")
 
 
@@ -260,7 +260,7 @@ async def test_continue_then_escape_pauses(until: Any, press: Any, pane: Text) -
         assert app.machine.state.t == stopped_t, "escape should stop the run"
         await pilot.pause()
         assert "Paused." in pane(app, "#next")
-        assert f"epoch {app.machine.state.epoch} " in pane(app, "#params")
+        assert f"epoch {app.machine.state.epoch + 1} " in pane(app, "#params")  # the epoch in progress
         # The paused run steps on with n like any other position.
         await pilot.press("n")
         assert app.machine.state.t == stopped_t + 1
@@ -414,7 +414,7 @@ async def test_m_cycles_batch_mini_batch_stochastic(keys: Any, pane: Text, idle:
         await idle(pilot)
         state = app.machine.state
         assert (state.epoch, state.update) == (1, 5)
-        assert "(5/epoch)" in pane(app, "#params")
+        assert "batch 1/5" in pane(app, "#params")
 
 
 async def test_l_toggles_log_scale(screen: Callable[[Any], str]) -> None:
@@ -531,7 +531,7 @@ async def test_mode_change_mid_update_applies_from_the_next_batch_and_back_works
         state = app.machine.state
         assert same(state, expected.state)
         assert (state.epoch, state.update, len(state.x_batch)) == (1, 1, 16)  # type: ignore[arg-type]
-        assert "(5/epoch)" in pane(app, "#params")
+        assert "batch 1/5" in pane(app, "#params")
         after = [state.b.copy(), state.w.copy()]  # type: ignore[union-attr]
         await keys(pilot, "p", "p", "p")
         assert app.machine.state.t == 3

@@ -9,6 +9,7 @@ import pytest
 from rich.text import Text as RichText
 
 from gd_tui.app import GDApp
+from gd_tui.app.format import short
 from gd_tui.engine import Config, Machine
 from gd_tui.engine.steps import STEP_NAMES
 
@@ -50,11 +51,11 @@ async def test_loss_gradients_and_parameters_after_each_step(keys: Any, pane: Te
         assert "true   b 1.0000  w 2.0000" in params
         assert "lstsq  b 1.0235  w 1.9690" in params
         assert "stable below lr ≈ 0.806" in params
-        assert "epoch 0  update 1  (1/epoch)" in params
+        assert "epoch 1 · batch 1/1 · 1 update done" in params
 
         await keys(pilot, "n")  # step 5: the epoch ends, the validation loss is computed
         state = reference(6).state
-        assert f"val loss {state.val_loss:.8f}  (epoch 1)" in pane(app, "#loss")
+        assert f"epoch 1 val loss   {state.val_loss:.8f}" in pane(app, "#loss")
         assert f"{state.val_loss:.8f}" in marked(app, "#loss")
 
 
@@ -84,16 +85,16 @@ async def test_predictions_table_shows_the_batch_in_its_order(keys: Any, screen:
         state = machine.state
         rows = machine.batch_rows()
         assert state.yhat is not None and state.error is not None
-        table = [line[42:].split() for line in screen(app).splitlines()]
-        shown = [cells for cells in table if len(cells) == 5 and cells[0].isdigit()]
-        assert len(shown) >= 3
-        for k, cells in enumerate(shown[:3]):
-            expected = [
-                str(rows[k]),
-                f"{state.x_batch[k, 0]:.4f}",  # type: ignore[index]
-                f"{state.y_batch[k, 0]:.4f}",  # type: ignore[index]
-                f"{state.yhat[k, 0]:.4f}",
-                f"{state.error[k, 0]:.4f}",
-            ]
-            assert cells == expected
-        assert "─Predictions  batch 1/5 · 16 rows─" in screen(app)
+        lines = [line[42:] for line in screen(app).splitlines()]
+        header = next(i for i, line in enumerate(lines) if line.split()[:2] == ["i", "x"])
+        names = lines[header].split()
+        assert names[0] == "i" and "x·error" in names  # the quantity behind w_grad always shows
+        values = {"x": state.x_batch, "y": state.y_batch, "ŷ": state.yhat, "error": state.error}
+        for k in range(3):
+            cells = dict(zip(names, lines[header + 1 + k].split(), strict=True))
+            assert cells["i"] == str(rows[k])
+            for name, column in values.items():
+                if name in cells:
+                    assert cells[name] == short(float(column[k, 0])), name  # type: ignore[index]
+            assert cells["x·error"] == "·"  # computed at step 3
+        assert "─Predictions  rows 1–4 of 16 · batch" in screen(app)

@@ -8,6 +8,11 @@ runs, the screen drew, the screen on top is the main screen or a known dialog, a
 machine's state is the one a fresh Machine reaches by plain advance() calls with the
 same settings changes at the same positions (so back, reset, runs, lr and batch size
 changes never leave the engine somewhere it cannot reach by stepping forward).
+
+And the screen never lies: whenever the main screen is on top, the live app's screen
+equals, character for character, that of a new app resumed from its session at the
+same size with the same UI state (chart tab, log scale, table page, message line).
+No pane may show a value left over from an earlier state.
 """
 
 from __future__ import annotations
@@ -25,6 +30,7 @@ from textual.command import CommandPalette
 from textual.pilot import Pilot
 
 from gd_tui.app import GDApp
+from gd_tui.app.app import MIN_SIZE
 from gd_tui.app.screens.breakpoints import BreakpointsScreen
 from gd_tui.app.screens.help import HelpScreen
 from gd_tui.app.screens.lesson import LessonScreen
@@ -41,6 +47,7 @@ BOUND_KEYS = {key for binding in GDApp.BINDINGS for key in binding.key.split(","
 STEP_KEYS = ["n", "space", "right", "p", "left"]
 RUN_KEYS = ["u", "e", "c", "0", "1", "2", "3", "4", "5"]
 SETTING_KEYS = ["r", "plus", "equals_sign", "minus", "m", "l", "t", "pagedown", "pageup", "i", "x", "tab"]
+SIZES = [(80, 24), (120, 40)]  # where learners are: SSH's default, and a roomier terminal
 # Dialogs stay open across rules: keys and resizes reach them until escape closes them.
 # enter is never pressed: in the save dialog it writes a file.
 DIALOG_KEYS = ["b", "s", "question_mark", "f1", "ctrl+p"]
@@ -49,6 +56,12 @@ DIALOGS = (BreakpointsScreen, PromptScreen, HelpScreen, LessonScreen, CommandPal
 # With an epoch breakpoint every run (c, e, u, digits) ends within two epochs, whatever
 # the timing: the machine never runs on while the test looks at it.
 BREAKPOINTS = Breakpoints(epoch_reached=2)
+BREAKPOINT_CHOICES = [
+    BREAKPOINTS,
+    Breakpoints(loss_below=0.5, epoch_reached=2),
+    Breakpoints(grad_below=0.2, epoch_reached=2),
+    Breakpoints(loss_went_up=True, epoch_reached=2),
+]
 
 
 def same_history(a: Machine, b: Machine) -> str | None:
@@ -114,9 +127,12 @@ class Replay:
 class KeysAndResizes(RuleBasedStateMachine):
     """One app per example; every rule runs on the app's own event loop, in one context."""
 
-    def __init__(self, differing_field: Callable[[State, State], str | None]) -> None:
+    def __init__(
+        self, differing_field: Callable[[State, State], str | None], screen_text: Callable[[Any], str]
+    ) -> None:
         super().__init__()
         self.differing_field = differing_field
+        self.screen_text = screen_text
         self.loop = asyncio.new_event_loop()
         self.context = contextvars.copy_context()
         self.size = START_SIZE
@@ -178,6 +194,41 @@ class KeysAndResizes(RuleBasedStateMachine):
         self.size = (width, height)
         self.run(self.pilot.resize_terminal(width, height))
 
+    @rule(size=st.sampled_from(SIZES))
+    def usual_size(self, size: tuple[int, int]) -> None:
+        self.resize(*size)
+
+    @rule(breakpoints=st.sampled_from(BREAKPOINT_CHOICES))
+    def set_breakpoints(self, breakpoints: Breakpoints) -> None:
+        self.app.view.breakpoints = breakpoints
+
+    @rule()
+    def save_and_resume(self) -> None:
+        """Carry on in a new app resumed from this one's session (as `gd-tui --resume` does)."""
+        if len(self.app.screen_stack) > 1:
+            return
+        session = self.app.session()
+        self.run(self.test.__aexit__(None, None, None))
+        self.app = GDApp(session=session)
+        self.test = self.app.run_test(size=self.size)
+        self.pilot = self.run(self.test.__aenter__())
+        self.run(self.pilot.pause())  # laid out for its size (the -tall breakpoint) before anything looks
+        self.replay = Replay()
+
+    async def _resumed_screen(self) -> str:
+        """What a new app resumed from this app's session shows with the same UI state."""
+        live = self.app
+        fresh = GDApp(session=live.session())
+        async with fresh.run_test(size=self.size) as pilot:
+            await pilot.pause()
+            fresh._chart.select(live._chart.shown)
+            fresh.view.log_scale = live.view.log_scale
+            fresh._table.top = live._table.top
+            fresh.view.message = live.view.message
+            fresh.show_state()
+            await pilot.pause()
+            return self.screen_text(fresh)
+
     @invariant()
     def nothing_raised_and_still_running(self) -> None:
         assert self.app._exception is None, repr(self.app._exception)
@@ -193,6 +244,16 @@ class KeysAndResizes(RuleBasedStateMachine):
         assert tuple(app.size) == self.size
         svg = app.export_screenshot()
         assert svg.startswith("<svg") and "</svg>" in svg
+
+    @invariant()
+    def the_screen_equals_a_resumed_apps(self) -> None:
+        app = self.app
+        width, height = self.size
+        if len(app.screen_stack) > 1 or width < MIN_SIZE[0] or height < MIN_SIZE[1]:
+            return  # a dialog on top, or the too-small notice
+        live = self.screen_text(app)
+        resumed = self.run(self._resumed_screen())
+        assert live == resumed, f"the live screen differs from a resumed app's:\n{live}\n---\n{resumed}"
 
     @invariant()
     def state_is_reachable_by_advancing(self) -> None:
@@ -220,8 +281,8 @@ KEYS_AND_RESIZES = settings(
 )
 
 
-def test_keys_and_resizes(differing: Callable[[State, State], str | None]) -> None:
-    run_state_machine_as_test(lambda: KeysAndResizes(differing), settings=KEYS_AND_RESIZES)
+def test_keys_and_resizes(differing: Callable[[State, State], str | None], screen: Callable[[Any], str]) -> None:
+    run_state_machine_as_test(lambda: KeysAndResizes(differing, screen), settings=KEYS_AND_RESIZES)
 
 
 # Found by the state machine: the notice followed the screen on top at the time of the resize.

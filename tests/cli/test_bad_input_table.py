@@ -225,7 +225,7 @@ def test_a_million_rows_work(cli: Cli, tmp_path: Path) -> None:
     path.write_text("x,y\n" + ROWS * 50_000, encoding="utf-8")
     result = cli("run", "--epochs", "2", "--json", "--data", str(path))
     assert result.code == 0, result.err
-    assert json.loads(result.out)["epochs"] == 2
+    assert json.loads(result.out)["epochs_done"] == 2
 
 
 def test_resume_passes_the_checked_session_to_the_app(

@@ -17,7 +17,7 @@ from gd_tui.engine.breakpoints import epochs
 Cli = Callable[..., Any]
 
 RUN_FIELDS = [
-    "epochs", "updates", "b", "w", "train_loss", "val_loss", "ols_b", "ols_w",
+    "epochs_done", "updates_done", "b", "w", "train_loss", "val_loss", "ols_b", "ols_w",
     "critical_lr", "condition_number", "diverged", "diverged_at",
 ]  # fmt: skip
 
@@ -41,7 +41,7 @@ def run_json(cli: Cli, *flags: str) -> dict[str, Any]:
 def test_run_json_has_exactly_the_documented_fields_and_types(cli: Cli) -> None:
     record = strict_json(cli("run", "--json", "--epochs", "50").out)
     assert list(record) == RUN_FIELDS
-    assert type(record["epochs"]) is int and type(record["updates"]) is int
+    assert type(record["epochs_done"]) is int and type(record["updates_done"]) is int
     for key in ("b", "w", "train_loss", "val_loss", "ols_b", "ols_w", "critical_lr", "condition_number"):
         assert type(record[key]) is float, key
     assert record["diverged"] is False and record["diverged_at"] is None
@@ -49,7 +49,7 @@ def test_run_json_has_exactly_the_documented_fields_and_types(cli: Cli) -> None:
 
 def test_run_reproduces_the_book_after_1000_epochs(cli: Cli) -> None:
     record = run_json(cli, "--epochs", "1000")
-    assert (record["epochs"], record["updates"]) == (1000, 1000)
+    assert (record["epochs_done"], record["updates_done"]) == (1000, 1000)
     assert record["b"] == pytest.approx(1.02354094, abs=5e-9)
     assert record["w"] == pytest.approx(1.96896411, abs=5e-9)
     assert (record["ols_b"], record["ols_w"]) == pytest.approx((1.02354075, 1.96896447), abs=5e-9)
@@ -63,7 +63,7 @@ def test_run_values_are_the_engines_bit_for_bit(cli: Cli) -> None:
     machine.run_until(epochs(37))
     state = machine.state
     assert state.b is not None and state.w is not None
-    assert (record["epochs"], record["updates"]) == (37, 37 * 5)
+    assert (record["epochs_done"], record["updates_done"]) == (37, 37 * 5)
     assert (record["b"], record["w"]) == (state.b[0], state.w[0])
     assert record["val_loss"] == state.val_loss
     data = machine.data
@@ -87,10 +87,10 @@ def test_a_diverging_run_reports_where(cli: Cli) -> None:
     assert list(where) == ["epoch", "update", "step"]
     assert all(type(value) is int for value in where.values())
     assert where["step"] in (2, 3, 4, 5)
-    assert record["epochs"] < 3000  # the run stops where it diverged
+    assert record["epochs_done"] < 3000  # the run stops where it diverged
     machine = Machine(Config(lr=1.1))
     machine.run_until(epochs(3000))
-    assert tuple(where.values()) == machine.state.diverged_at
+    assert tuple(where.values()) == machine.state.diverged_in  # counted from 1, as on screen
 
 
 def test_run_on_a_csv_file(cli: Cli, tmp_path: Path) -> None:
@@ -100,7 +100,7 @@ def test_run_on_a_csv_file(cli: Cli, tmp_path: Path) -> None:
     csv = tmp_path / "points.csv"
     csv.write_text("x,y\n" + "".join(f"{a!r},{b!r}\n" for a, b in zip(x.tolist(), y.tolist(), strict=True)))
     record = run_json(cli, "--data", str(csv), "--epochs", "2000", "--lr", "0.3")
-    assert record["epochs"] == 2000 and not record["diverged"]
+    assert record["epochs_done"] == 2000 and not record["diverged"]
     assert (record["b"], record["w"]) == pytest.approx((record["ols_b"], record["ols_w"]), abs=1e-9)
     assert (record["ols_b"], record["ols_w"]) == pytest.approx((0.5, -3.0), abs=0.1)
 
@@ -113,4 +113,4 @@ def test_human_run_output_lists_every_field_with_full_precision(cli: Cli) -> Non
     assert [line.split()[0] for line in lines] == RUN_FIELDS
     shown = {line.split()[0]: line.split(None, 1)[1] for line in lines}
     assert shown["b"] == repr(record["b"]) and shown["train_loss"] == repr(record["train_loss"])
-    assert shown["epochs"] == "10" and shown["diverged"] == "False" and shown["diverged_at"] == "None"
+    assert shown["epochs_done"] == "10" and shown["diverged"] == "False" and shown["diverged_at"] == "None"

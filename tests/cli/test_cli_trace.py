@@ -14,10 +14,10 @@ from gd_tui.engine import STEP_NAMES, Config, Machine
 Cli = Callable[..., Any]
 
 TRACE_FIELDS = [
-    "step", "name", "epoch", "update", "batch", "b", "w", "loss",
+    "step", "name", "epoch", "batch", "batches", "epochs_done", "updates_done", "b", "w", "loss",
     "b_grad", "w_grad", "val_loss", "lr", "batch_size", "diverged",
 ]  # fmt: skip
-INT_FIELDS = ("step", "epoch", "update", "batch", "batch_size")
+INT_FIELDS = ("step", "epoch", "batch", "batches", "epochs_done", "updates_done", "batch_size")
 FLOAT_FIELDS = ("b", "w", "lr")
 MAYBE_FLOAT_FIELDS = ("loss", "b_grad", "w_grad", "val_loss")
 
@@ -58,9 +58,10 @@ def test_trace_follows_the_six_steps_and_counts_epochs_updates_batches(cli: Cli)
     assert [r["step"] for r in records] == [0] + [1, 2, 3, 4, 5] * 6
     assert [r["name"] for r in records] == [STEP_NAMES[r["step"]] for r in records]
     after_repeat = [r for r in records if r["step"] == 5]
-    # 5 batches of 16 per epoch: the sixth repeat starts epoch 2's second batch.
-    assert [(r["epoch"], r["update"], r["batch"]) for r in after_repeat] == [
-        (0, 1, 1), (0, 2, 2), (0, 3, 3), (0, 4, 4), (1, 5, 0), (1, 6, 1),
+    # 5 batches of 16 per epoch: the sixth repeat starts epoch 2's second batch. Counted
+    # as on screen: the epoch and batch in progress from 1, finished work as "_done".
+    assert [(r["epoch"], r["batch"], r["batches"], r["epochs_done"], r["updates_done"]) for r in after_repeat] == [
+        (1, 2, 5, 0, 1), (1, 3, 5, 0, 2), (1, 4, 5, 0, 3), (1, 5, 5, 0, 4), (2, 1, 5, 1, 5), (2, 2, 5, 1, 6),
     ]  # fmt: skip
     assert all(r["lr"] == 0.1 and r["batch_size"] == 16 and r["diverged"] is False for r in records)
 
@@ -82,7 +83,7 @@ def test_trace_reproduces_the_books_first_update(cli: Cli) -> None:
     assert (records[3]["b_grad"], records[3]["w_grad"]) == (-3.044811379650508, -1.8337537171510832)
     assert records[4]["b"] == pytest.approx(0.80119529, abs=5e-9)
     assert records[4]["w"] == pytest.approx(0.04511107, abs=5e-9)
-    assert records[5]["val_loss"] is not None and records[5]["epoch"] == 1
+    assert records[5]["val_loss"] is not None and records[5]["epochs_done"] == 1 and records[5]["epoch"] == 2
 
 
 @pytest.mark.parametrize(
@@ -120,7 +121,8 @@ def test_floats_round_trip_exactly_to_the_engines_values(cli: Cli, flags: list[s
         for key in MAYBE_FLOAT_FIELDS:
             value = getattr(state, key)
             assert record[key] == (None if value is None else float(value)), key
-        assert (record["epoch"], record["update"], record["batch"]) == (state.epoch, state.update, state.batch)
+        assert (record["epoch"], record["batch"]) == (state.epoch + 1, state.batch + 1)
+        assert (record["epochs_done"], record["updates_done"]) == (state.epoch, state.update)
 
 
 def test_whole_number_learning_rates_are_still_json_floats(cli: Cli) -> None:

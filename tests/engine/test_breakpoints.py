@@ -145,7 +145,7 @@ def test_breakpoint_epoch_reached() -> None:
     previous = previous_loss_of(machine)
     assert machine.run_until(breakpoints.predicate(previous)) == "reached"
     assert (machine.state.epoch, machine.state.last_step, machine.state.t) == (4, 5, 101)
-    assert breakpoints.which(machine.state, previous) == "epoch 4 reached"
+    assert breakpoints.which(machine.state, previous) == "4 epochs done"
 
 
 def test_disabled_breakpoints_never_stop_a_run() -> None:

@@ -4,19 +4,11 @@ from __future__ import annotations
 
 import math
 
-import numpy as np
 from rich.text import Text
 
+from gd_tui.engine.values import scalar
+
 CHANGED = "bold reverse"  # survives NO_COLOR: reverse video needs no colour
-
-
-def scalar(value: object) -> float | None:
-    """A plain float from an engine value (a (1,) array, a NumPy scalar or None)."""
-    if value is None:
-        return None
-    if isinstance(value, np.ndarray):
-        return float(value.reshape(-1)[0])
-    return float(value)  # type: ignore[arg-type]
 
 
 def num(value: object, decimals: int = 8) -> str:
@@ -69,3 +61,37 @@ class Marks:
         """Forget everything (after a reset: nothing is a change)."""
         self._previous.clear()
         self._current.clear()
+
+
+def plural(count: int, noun: str) -> str:
+    """'1 point', '16 points'."""
+    return f"{count} {noun if count == 1 else noun + 's'}"
+
+
+def short(value: float, digits: int = 4) -> str:
+    """At least `digits` significant digits, never a form that loses them: -17.71, 1234.5, 0.7713.
+
+    Scientific notation only beyond 1e6 or below 1e-4; a value that rounds to zero is
+    "0", never "-0.0000".
+    """
+    if math.isnan(value):
+        return "nan"
+    if math.isinf(value):
+        return "inf" if value > 0 else "-inf"
+    size = abs(value)
+    if size == 0:
+        return "0"
+    if size >= 1e6 or size < 1e-4:
+        return f"{value:.{digits - 1}e}"
+    decimals = max(1, digits - 1 - math.floor(math.log10(size)))
+    text = f"{value:.{decimals}f}"
+    return "0" if float(text) == 0 else text
+
+
+def aligned(texts: list[str]) -> list[str]:
+    """Numbers as one column: decimal points (or the ends of whole numbers) line up."""
+    heads = [text.split(".")[0] if "e" not in text else text for text in texts]
+    tails = [text[len(head) :] for text, head in zip(texts, heads, strict=True)]
+    head_width = max((len(h) for h in heads), default=0)
+    tail_width = max((len(t) for t in tails), default=0)
+    return [h.rjust(head_width) + t.ljust(tail_width) for h, t in zip(heads, tails, strict=True)]

@@ -6,9 +6,7 @@ import math
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from gd_tui.engine.machine import State
-
-Predicate = Callable[[State], bool]
+from gd_tui.engine.machine import Predicate, State
 
 
 def step_done(step: int) -> Predicate:
@@ -67,15 +65,28 @@ class Breakpoints:
             and state.loss is not None
             and state.loss < self.loss_below
         ):
-            return f"loss {state.loss:.6f} is below {self.loss_below:g}"
+            return f"loss {apart(state.loss, self.loss_below)} is below {self.loss_below!r}"
         if self.loss_went_up and state.last_step == 2 and state.loss is not None:
             previous = previous_loss()
             if previous is not None and state.loss > previous:
-                return f"loss went up: {previous:.6f} → {state.loss:.6f}"
+                return f"loss went up: {apart(previous, state.loss)} → {apart(state.loss, previous)}"
         if self.grad_below is not None and state.last_step == 3:
             size = math.hypot(state.b_grad or 0.0, state.w_grad or 0.0)
             if size < self.grad_below:
-                return f"gradient size {size:.2e} is below {self.grad_below:g}"
+                return f"gradient size {apart(size, self.grad_below)} is below {self.grad_below!r}"
         if self.epoch_reached is not None and state.last_step == 5 and state.epoch >= self.epoch_reached:
-            return f"epoch {state.epoch} reached"
+            return f"{state.epoch} {'epoch' if state.epoch == 1 else 'epochs'} done"
         return None
+
+
+def apart(value: float, other: float, digits: int = 4) -> str:
+    """`value` with as many significant digits as it takes to read as different from `other`.
+
+    A message must never read as false: 0.00099991 "below 0.001" is not shown as 1.00e-03.
+    """
+    value, other = float(value), float(other)
+    for precision in range(digits, 18):
+        text = f"{value:.{precision}g}"
+        if value == other or float(text) != other:
+            return text
+    return repr(value)

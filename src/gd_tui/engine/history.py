@@ -85,12 +85,13 @@ class Growable:
 class History:
     """Loss per update, mean training and validation loss per epoch, and the (b, w) path."""
 
-    __slots__ = ("epoch_loss", "path", "update_loss", "val_loss")
+    __slots__ = ("epoch_end", "epoch_loss", "path", "update_loss", "val_loss")
 
     def __init__(self) -> None:
         self.update_loss = Growable()  # loss of each update, on its batch
         self.epoch_loss = Growable()  # mean of the epoch's update losses
         self.val_loss = Growable()  # NaN when there is no validation set
+        self.epoch_end = Growable()  # updates done when each epoch ended: where its points belong
         self.path = Growable(columns=2)  # (b, w) after step 0 and after each update
 
     def truncate(self, updates: int, epochs: int, initialized: bool) -> None:
@@ -98,8 +99,9 @@ class History:
         self.update_loss.truncate(updates)
         self.epoch_loss.truncate(epochs)
         self.val_loss.truncate(epochs)
+        self.epoch_end.truncate(epochs)
         self.path.truncate(updates + 1 if initialized else 0)
 
     @property
     def nbytes(self) -> int:
-        return sum(g.nbytes for g in (self.update_loss, self.epoch_loss, self.val_loss, self.path))
+        return sum(g.nbytes for g in (self.update_loss, self.epoch_loss, self.val_loss, self.epoch_end, self.path))

@@ -56,6 +56,18 @@ class State:
         return self.diverged_at is not None
 
     @property
+    def diverged_in(self) -> tuple[int, int, int] | None:
+        """Where the run diverged as people count: (epoch, update, step), the first epoch being 1.
+
+        diverged_at holds the counts before the step; step 5 closes the update that
+        step 4 already counted.
+        """
+        if self.diverged_at is None:
+            return None
+        epoch, update, step = self.diverged_at
+        return epoch + 1, update if step == 5 else update + 1, step
+
+    @property
     def initialized(self) -> bool:
         return self.b is not None
 
@@ -73,7 +85,7 @@ _UPDATE = _KEPT.index("update")
 
 isfinite = math.isfinite
 
-Predicate = Callable[[State], bool]
+Predicate = Callable[[State], bool]  # where Machine.run_until stops (see breakpoints.py)
 
 
 class Machine:
@@ -96,6 +108,10 @@ class Machine:
         # Bumped by every mutation (advance, back, reset, a setting change, goto): what a
         # screen shows is a function of (state, version), so a cache keyed on it is never stale.
         self.version = 0
+        # The version at which the history, b, w or the batch last changed (steps 0, 4 and 5,
+        # and a batch-size change): charts drawn from these alone key on it, and skip the
+        # replots of steps 1 to 3.
+        self.history_version = 0
         self.reset()
 
     # --- public surface -------------------------------------------------
@@ -113,6 +129,7 @@ class Machine:
         self._sparse: list[tuple[int, tuple[object, ...]]] = []
         self._checkpoint()
         self.version += 1
+        self.history_version = self.version
         return self.state
 
     @property
@@ -126,6 +143,24 @@ class Machine:
         """ceil(N_train / batch size) at the current batch size."""
         return -(-self.data.n_train // self.state.batch_size)
 
+    def batch_position(self) -> tuple[int, int]:
+        """(k, K) as people count: the batch in progress is batch k of the epoch's K.
+
+        After a batch-size change mid-epoch the batches left are counted from the rows
+        not yet used, so k never exceeds K.
+        """
+        state = self.state
+        used = state.start + (0 if state.x_batch is None else len(state.x_batch))
+        left = max(0, self._n_train - used)
+        done = state.batch + (0 if state.x_batch is None else 1)
+        return state.batch + 1, max(done + -(-left // state.batch_size), state.batch + 1)
+
+    def epoch_ends_with_batch(self) -> bool:
+        """Whether step 5 after the current batch ends the epoch (every training point used once)."""
+        state = self.state
+        used = state.start + (0 if state.x_batch is None else len(state.x_batch))
+        return used >= self._n_train
+
     @property
     def mode(self) -> str:
         """batch, mini-batch or stochastic, from the current batch size."""
@@ -137,6 +172,8 @@ class Machine:
         with np.errstate(all="ignore"):
             self._advance()
         self.version += 1
+        if self.state.last_step in (0, 4, 5):  # the steps that write the history (and b, w)
+            self.history_version = self.version
         return self.state
 
     def back(self) -> State:
@@ -148,6 +185,7 @@ class Machine:
         self._settings = [(min(s, t - 1), k, v) for s, k, v in self._settings]
         self._goto(t - 1)
         self.version += 1
+        self.history_version = self.version
         return self.state
 
     def run_until(self, predicate: Predicate, max_steps: int = 10**8) -> str:
@@ -159,6 +197,7 @@ class Machine:
         was_diverged = state.diverged
         run_step = self._steps
         self.version += 1  # once per run, before it: a run stopped by an exception has mutated too
+        self.history_version = self.version
         checkpoint = self._maybe_checkpoint
         # _advance, inlined: this loop is where long runs spend their time.
         with np.errstate(all="ignore"):
@@ -193,6 +232,7 @@ class Machine:
         self._settings.append((self.state.t, "batch_size", batch_size))
         self._apply_setting("batch_size", batch_size)
         self.version += 1
+        self.history_version = self.version  # the batch may be picked again at the new size
 
     def goto(self, t: int) -> State:
         """Move to the position after `t` steps, replaying or advancing as needed."""
@@ -206,6 +246,7 @@ class Machine:
                 while self.state.t < t:
                     self._advance()
         self.version += 1
+        self.history_version = self.version
         return self.state
 
     @property
@@ -289,6 +330,7 @@ class Machine:
             history = self.history
             batches = state.batch + 1
             history.epoch_loss.append(state.epoch_loss_sum / batches)
+            history.epoch_end.append(state.update)
             if self._n_val:
                 state.val_loss = steps.validation_loss(state.b, state.w, data.x_val, data.y_val)  # type: ignore[arg-type]
                 if not isfinite(state.val_loss):

@@ -125,8 +125,12 @@ class TorchMachine(Machine):
         return abs(float(state.b[0]) - float(other.b[0])), abs(float(state.w[0]) - float(other.w[0]))
 
     def source_functions(self) -> tuple[tuple[Any, int], ...]:
-        """The code this machine runs, as (function or class, step), in the order shown."""
-        shown: list[tuple[Any, int]] = [(item, 0) for item in self.variant.shown]
+        """The code this machine runs, as (function or class, step), in the order shown.
+
+        Steps 0-5; 6 for the validation loss (run in step 5 at an epoch's end); 7 for code
+        shown beside the steps (the model class), never marked as running.
+        """
+        shown: list[tuple[Any, int]] = [(item, 7) for item in self.variant.shown]
         shown.append((self.variant.initialize, 0))
         if self._starts_from_values():
             shown.append((steps.start_from, 0))
@@ -135,7 +139,7 @@ class TorchMachine(Machine):
         shown.append((steps.gradients, 3))
         shown.append((steps.update if self.config.zero_grad else steps.update_keeping_grads, 4))
         shown.append((steps.repeat, 5))
-        shown.append((steps.validation_loss, 5))
+        shown.append((steps.validation_loss, 6))
         return tuple(shown)
 
     def parameter_lines(self) -> list[str]:

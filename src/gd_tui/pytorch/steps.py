@@ -1,14 +1,11 @@
 """The six steps of gradient descent in PyTorch, as chapter 1 of the book writes them.
 
-The source pane shows these functions' own source (what runs is what you read).
-Each model variant has its step 0 and step 1; steps 2 to 4 are the same for all:
-nn.MSELoss, loss.backward(), optimizer.step() and optimizer.zero_grad().
-Step 5 picks the next batch in plain Python, so it is the NumPy engine's own.
+The source pane shows these functions verbatim, so what the learner reads is what
+runs. Each model variant has its own step 0 and step 1; steps 2 to 4 are the same
+for all: nn.MSELoss, loss.backward(), optimizer.step() and optimizer.zero_grad().
+Step 5 picks the next batch in plain Python: the NumPy engine's own function.
+No annotations here: the types live in steps.pyi.
 """
-
-from __future__ import annotations
-
-from typing import Any
 
 import torch
 from torch import nn, optim
@@ -16,10 +13,8 @@ from torch import nn, optim
 from gd_tui.engine.steps import repeat, validation_loss
 from gd_tui.pytorch.models import ManualLinearRegression
 
-Tensor = torch.Tensor
 
-
-def initialize(seed: int, lr: float, dtype: torch.dtype) -> tuple[Any, optim.Optimizer, nn.Module]:
+def initialize(seed, lr, dtype):
     # Step 0: random start for b and w
     torch.manual_seed(seed)
     b = torch.randn(1, requires_grad=True, dtype=dtype)
@@ -29,7 +24,7 @@ def initialize(seed: int, lr: float, dtype: torch.dtype) -> tuple[Any, optim.Opt
     return (b, w), optimizer, loss_fn
 
 
-def initialize_module(seed: int, lr: float, dtype: torch.dtype) -> tuple[Any, optim.Optimizer, nn.Module]:
+def initialize_module(seed, lr, dtype):
     # Step 0: a model that holds b and w
     torch.manual_seed(seed)
     model = ManualLinearRegression(dtype)
@@ -38,7 +33,7 @@ def initialize_module(seed: int, lr: float, dtype: torch.dtype) -> tuple[Any, op
     return model, optimizer, loss_fn
 
 
-def initialize_linear(seed: int, lr: float, dtype: torch.dtype) -> tuple[Any, optim.Optimizer, nn.Module]:
+def initialize_linear(seed, lr, dtype):
     # Step 0: PyTorch's own linear layer
     torch.manual_seed(seed)
     model = nn.Sequential(nn.Linear(1, 1, dtype=dtype))
@@ -47,52 +42,53 @@ def initialize_linear(seed: int, lr: float, dtype: torch.dtype) -> tuple[Any, op
     return model, optimizer, loss_fn
 
 
-def start_from(b: Tensor, w: Tensor, b_start: float, w_start: float) -> None:
+def start_from(b, w, b_start, w_start):
     # Step 0, then: start from given values
     with torch.no_grad():
         b.fill_(b_start)
         w.fill_(w_start)
 
 
-def forward(b: Tensor, w: Tensor, x: Tensor) -> Tensor:
+def forward(b, w, x):
     # Step 1: the model's predictions
     yhat = b + w * x
     return yhat
 
 
-def forward_module(model: nn.Module, x: Tensor) -> Tensor:
+def forward_module(model, x):
     # Step 1: the model's predictions
     model.train()
     yhat = model(x)
     return yhat
 
 
-def loss(loss_fn: nn.Module, yhat: Tensor, y: Tensor) -> Tensor:
+def loss(loss_fn, yhat, y):
     # Step 2: mean squared error
     loss = loss_fn(yhat, y)
     return loss
 
 
-def gradients(loss: Tensor) -> None:
+def gradients(loss):
     # Step 3: autograd computes them,
     # working backwards from the loss
     loss.backward()
 
 
-def update(optimizer: optim.Optimizer) -> None:
+def update(optimizer):
     # Step 4: step against the gradients,
     # then let them go
     optimizer.step()
     optimizer.zero_grad()
 
 
-def update_keeping_grads(optimizer: optim.Optimizer) -> None:
+def update_keeping_grads(optimizer):
     # Step 4 without zero_grad(): each
     # backward() adds to the old gradients
     optimizer.step()
 
 
 __all__ = [
+    "ManualLinearRegression",
     "forward",
     "forward_module",
     "gradients",

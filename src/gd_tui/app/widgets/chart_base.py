@@ -2,22 +2,18 @@
 
 from __future__ import annotations
 
-import math
-from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from collections.abc import Iterable
 
-import numpy as np
-from plotext._dict import color_codes  # type: ignore[import-untyped]
 from rich.style import Style
 from rich.text import Text
+from textual.geometry import Size
 from textual.strip import Strip
 from textual_plotext import PlotextPlot
 from textual_plotext.plot import Plot as Figure
 
 from gd_tui.app.view import View
 from gd_tui.app.widgets.frame import FrameCache
-from gd_tui.app.widgets.plot_strips import figure_strips
-from gd_tui.engine.analysis import Reference
+from gd_tui.app.widgets.plotext_bridge import color_style, figure_strips, sized_figure
 
 # A chart's key line: (marker as drawn, plotext colour name or None, label).
 KeyItem = tuple[str, str | None, str]
@@ -39,14 +35,20 @@ class Chart(PlotextPlot, FrameCache):
         self._key: tuple[object, ...] | None = None
         self._view: View | None = None
         self._drawn_small: bool | None = None
+        self._drawn_size = Size(0, 0)  # what is drawn depends on the room (points per cell, axes)
         self._message: str | None = None
         self._key_parts: list[Text] = []
         self._plots = 0  # how many times the figure was replotted: part of the render cache's key
         self._built: tuple[tuple[object, ...], list[Strip]] | None = None
 
-    def key(self, view: View) -> tuple[object, ...]:
-        """Everything this chart's drawing depends on besides the machine and the reference."""
-        raise NotImplementedError
+    # Whether the chart draws only what changes with the history (the path, the losses, b, w
+    # and the batch; see Machine.history_version): it then replots when they change, not on
+    # every step.
+    HISTORY_ONLY = False
+
+    def ui_key(self, view: View) -> tuple[object, ...]:
+        """What the drawing depends on besides the machine's state: UI state, and values derived from it."""
+        return ()
 
     def draw(self, view: View) -> None:
         """Plot the view on self.plt (`small` says how much room there is), or say why not with `say`."""
@@ -59,9 +61,13 @@ class Chart(PlotextPlot, FrameCache):
 
     def show(self, view: View) -> None:
         """Replot only when the key changed."""
-        # The machine and reference themselves go in the key (not their ids): holding them
-        # keeps an id from being reused by a new machine, and tuples compare them by identity first.
-        key = (view.machine, view.reference, *self.key(view))
+        # The one cache rule (frame.py): the machine and its version, never a hand-picked
+        # part of the state. The machine and reference themselves go in the key (not their
+        # ids): holding them keeps an id from being reused, and tuples compare them by identity.
+        machine = view.machine
+        version = machine.history_version if self.HISTORY_ONLY else machine.version
+        # The size is the other half of the rule: rows() replots when it changed since the draw.
+        key = (machine, view.reference, version, *self.ui_key(view))
         if key == self._key:
             return
         self._key = key
@@ -86,6 +92,7 @@ class Chart(PlotextPlot, FrameCache):
         else:  # the room changed: the compact axes and the full ones set different things
             self.plt.clear_figure()
         self._drawn_small = small
+        self._drawn_size = self.size
         self.draw(self._view)
 
     def say(self, message: str) -> None:
@@ -108,7 +115,7 @@ class Chart(PlotextPlot, FrameCache):
         """The line above the plot: a note first, then each marker in its colour (so it reads without colour)."""
         parts: list[Text] = [Text(note, style="bold")] if note else []
         for marker, color, label in items:
-            style = f"color({color_codes[color]})" if color in color_codes else ""
+            style = color_style(color)
             parts.append(Text.assemble((marker, style), " ", label))
         self._key_parts = parts
 
@@ -143,8 +150,8 @@ class Chart(PlotextPlot, FrameCache):
 
     def rows(self) -> list[Strip]:
         """The chart as drawn, a strip per row; built again when the plot, the size or the theme changes."""
-        if self._view is not None and self.small != self._drawn_small:
-            self._replot()  # resized across SMALL: what is drawn depends on the room
+        if self._view is not None and self.size != self._drawn_size:
+            self._replot()  # resized (or first laid out): what is drawn depends on the room
         width, height = self.size
         built = (self._plots, width, height, self.app.theme)
         if self._built is not None and self._built[0] == built:
@@ -157,10 +164,7 @@ class Chart(PlotextPlot, FrameCache):
             plot = []
         else:
             plot_height = max(1, height - 1)
-            figure = self._plot
-            figure.plotsize(width, plot_height)
-            figure._set_size(width, plot_height)  # as PlotextPlot.render does: resizing needs both
-            figure.theme(self._get_plotext_theme_name(self.app.theme))
+            figure = sized_figure(self, width, plot_height)
             lines = [self._key_line(width)]
             plot = figure_strips(figure)
         base = self.rich_style
@@ -172,102 +176,4 @@ class Chart(PlotextPlot, FrameCache):
         return strips
 
 
-def finite(*values: float | None) -> bool:
-    """True when every value is a finite number."""
-    return all(v is not None and math.isfinite(v) for v in values)
-
-
-def as_float(value: np.ndarray | float | None) -> float | None:
-    """A plain float from a (1,) array, a NumPy scalar or None."""
-    if value is None:
-        return None
-    return float(np.asarray(value).reshape(-1)[0])
-
-
-def clip_line(
-    intercept: float, slope: float, x_range: Sequence[float], y_range: Sequence[float]
-) -> tuple[list[float], list[float]] | None:
-    """The part of y = intercept + slope·x inside the box, as two points; None when it misses.
-
-    plotext fills every pixel between a line's end points, so an end point far
-    outside the chart (a diverging line) would cost millions of points: clip first.
-    """
-    x_low, x_high = float(x_range[0]), float(x_range[1])
-    y_low, y_high = float(y_range[0]), float(y_range[1])
-    if not finite(intercept, slope):
-        return None
-    with np.errstate(all="ignore"):
-        if slope == 0:
-            if not y_low <= intercept <= y_high:
-                return None
-        else:
-            # Where the line crosses y_low and y_high: division keeps huge slopes finite.
-            a, b = (y_low - intercept) / slope, (y_high - intercept) / slope
-            if not finite(a, b):
-                return None
-            x_low, x_high = max(x_low, min(a, b)), min(x_high, max(a, b))
-    if x_low > x_high:
-        return None
-    xs = [x_low, x_high]
-    ys = [min(max(intercept + slope * x, y_low), y_high) for x in xs]
-    return xs, ys
-
-
-@dataclass(frozen=True)
-class Window:
-    """A square region of the (b, w) plane: equal spans, so a round loss surface looks round."""
-
-    b_centre: float
-    w_centre: float
-    half: float
-
-    @property
-    def b_range(self) -> tuple[float, float]:
-        return self.b_centre - self.half, self.b_centre + self.half
-
-    @property
-    def w_range(self) -> tuple[float, float]:
-        return self.w_centre - self.half, self.w_centre + self.half
-
-    def contains(self, b: np.ndarray, w: np.ndarray) -> np.ndarray:
-        """Which of the points lie inside (NaN and inf never do)."""
-        with np.errstate(invalid="ignore"):
-            return (np.abs(b - self.b_centre) <= self.half) & (np.abs(w - self.w_centre) <= self.half)
-
-
-MARGIN = 1.25  # room around the farthest point
-MAX_DOUBLINGS = 6  # a diverging path stops growing the window at 64 times its first size
-
-
-def centre(reference: Reference) -> tuple[float, float]:
-    """The least-squares point, or for constant x (no unique minimum) b = mean y, w = 0, one of the minima."""
-    if reference.least_squares is not None:
-        return reference.least_squares
-    return reference.surface.mean_y, 0.0
-
-
-def window(reference: Reference, start: tuple[float, float] | None, b: np.ndarray, w: np.ndarray) -> Window:
-    """A window around the minimum holding the start, then doubled until it holds the points (up to a limit).
-
-    The size moves in powers of two only, so the loss grid behind it is computed a
-    handful of times per dataset, not per frame.
-    """
-    b_centre, w_centre = centre(reference)
-    scale = max(abs(b_centre), abs(w_centre))
-    if start is not None and finite(*start):
-        base = MARGIN * max(abs(start[0] - b_centre), abs(start[1] - w_centre))
-    else:
-        base = MARGIN * max(scale, 1.0)  # before step 0: about where a standard-normal start lands
-    # A start at (or next to) the minimum still gets a bowl around it to look at.
-    base = max(base, 0.1 * scale, 1e-12)
-    with np.errstate(all="ignore"):
-        distance = np.maximum(np.abs(b - b_centre), np.abs(w - w_centre))
-    distance = distance[np.isfinite(distance)]
-    far = float(distance.max()) * MARGIN if len(distance) else 0.0
-    doublings = 0
-    while far > base * 2**doublings and doublings < MAX_DOUBLINGS:
-        doublings += 1
-    return Window(b_centre, w_centre, base * 2**doublings)
-
-
-__all__ = ["Chart", "KeyItem", "Window", "as_float", "centre", "clip_line", "finite", "window"]
+__all__ = ["Chart", "KeyItem"]

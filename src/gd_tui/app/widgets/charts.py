@@ -4,22 +4,13 @@ from __future__ import annotations
 
 import numpy as np
 
+from gd_tui.app.plots.history import MAX_POINTS, downsample, whole_ticks
 from gd_tui.app.view import View
 from gd_tui.app.widgets.chart_base import Chart
 
-MAX_POINTS = 300  # per series, at most; the chart's own width usually caps it lower
-
-TRAIN = ("⠒", "blue", "train")
-VAL = ("⠒", "orange", "val (epoch ends)")
-
-
-def downsample(values: np.ndarray, limit: int = MAX_POINTS) -> tuple[np.ndarray, np.ndarray]:
-    """(positions 1.., values) with at most `limit` evenly spaced points, the last one kept."""
-    count = len(values)
-    if count <= limit:
-        return np.arange(1, count + 1), values
-    idx = np.linspace(0, count - 1, limit).astype(np.int64)
-    return idx + 1, values[idx]
+TRAIN = ("⠒", "blue", "train per update")
+EPOCH_MEAN = ("•", "green", "epoch mean")
+VAL = ("x", "orange", "val")
 
 
 def complete_updates(view: View) -> int:
@@ -33,7 +24,7 @@ def complete_updates(view: View) -> int:
     state = machine.state
     updates = len(machine.history.update_loss)
     if state.last_step == 4 and state.x_batch is not None:
-        updates -= state.start + len(state.x_batch) >= machine.data.n_train  # val loss pending
+        updates -= machine.epoch_ends_with_batch()  # val loss pending
     return updates
 
 
@@ -42,10 +33,10 @@ class LossChart(Chart):
 
     DRAW_SETS_EVERYTHING = True  # axes() and the series, every time
 
-    def key(self, view: View) -> tuple[object, ...]:
-        history = view.machine.history
-        # Whether any update ran: before the first point, the message says when it comes.
-        return (complete_updates(view), len(history.val_loss), bool(len(history.update_loss)), view.log_scale)
+    HISTORY_ONLY = True  # and complete_updates, which the key holds
+
+    def ui_key(self, view: View) -> tuple[object, ...]:
+        return (complete_updates(view), view.log_scale)
 
     def draw(self, view: View) -> None:
         machine = view.machine
@@ -62,14 +53,19 @@ class LossChart(Chart):
         # (a braille cell's two dots across tell little more about a long run's trend).
         limit = min(MAX_POINTS, max(20, self.size.width))
         update_x, update_loss = downsample(history.update_loss.values[:updates], limit)
-        # Validation loss is measured at epoch ends: place it at that epoch's last update.
-        val_x, val_loss = downsample(history.val_loss.values, limit)
-        val_x = val_x * machine.updates_per_epoch
+        # Epoch points (mean training loss, validation loss) belong at the update that ended the epoch.
+        epoch_index, val_loss = downsample(history.val_loss.values, limit)
+        epoch_x = history.epoch_end.values[epoch_index - 1]
+        epoch_mean = history.epoch_loss.values[epoch_index - 1]
+        # In batch gradient descent an epoch is one update: its mean is that update's loss,
+        # drawn already. Training last: where the series meet, the one a learner follows shows.
+        one_per_epoch = len(history.epoch_end) == updates
+        candidates = [(epoch_x, val_loss, VAL)]
+        if not one_per_epoch:
+            candidates.append((epoch_x, epoch_mean, EPOCH_MEAN))
+        candidates.append((update_x, update_loss, TRAIN))
         series = [
-            (x[keep], y[keep], item)
-            for x, y, item in ((update_x, update_loss, TRAIN), (val_x, val_loss, VAL))
-            for keep in [np.isfinite(y) & (y > 0)]
-            if keep.any()
+            (x[keep], y[keep], item) for x, y, item in candidates for keep in [np.isfinite(y) & (y > 0)] if keep.any()
         ]
         if not series:
             self.say("Every loss so far overflowed: nothing finite to draw.")
@@ -80,6 +76,12 @@ class LossChart(Chart):
         log = view.log_scale or positives.max() / positives.min() > 1e8
         plt = self.plt
         self.axes(plt, "update", "log10 loss" if log else "loss")
-        for x, y, (_, color, _) in series:
-            plt.plot(x.tolist(), (np.log10(y) if log else y).tolist(), marker="braille", color=color)
+        plt.xticks(whole_ticks(1, updates, 3 if self.small else 5))
+        for x, y, (marker, color, _) in series:
+            plt.plot(
+                x.tolist(),
+                (np.log10(y) if log else y).tolist(),
+                marker="braille" if marker == "⠒" else marker,
+                color=color,
+            )
         self.set_key_line([item for _, _, item in series], note="log10" if log else "")

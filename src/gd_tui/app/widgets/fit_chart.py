@@ -2,91 +2,18 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
-import numpy as np
-
+from gd_tui.app.plots.fit import TRAIN_POINTS, FitData, FitLines, fit_data, fit_lines, stride
 from gd_tui.app.view import View
-from gd_tui.app.widgets.chart_base import Chart, KeyItem, as_float, clip_line, finite
-from gd_tui.engine.analysis import Reference
+from gd_tui.app.widgets.chart_base import Chart, KeyItem
 from gd_tui.engine.data import Dataset
-
-# Points drawn per set, whatever N is: enough to show the cloud at 120x40,
-# so a million points draw as fast as a hundred. 4:1 like the default split.
-TRAIN_POINTS = 240
-VAL_POINTS = 60
+from gd_tui.engine.values import scalar
 
 TRAIN = ("⠂", "blue", "train")
 VAL = ("x", "orange", "val")
 NOW = ("•", "red", "now")
 TRUE = (".", "green", "true")
 LSTSQ = ("-", "cyan", "lstsq")
-
-
-def stride(x: np.ndarray, y: np.ndarray, limit: int) -> tuple[np.ndarray, np.ndarray]:
-    """Every k-th point, k = ceil(n / limit): deterministic, and the split already shuffled the order."""
-    step = max(1, -(-len(x) // limit))
-    return x[::step, 0], y[::step, 0]
-
-
-@dataclass(frozen=True)
-class FitData:
-    """What the chart draws of a dataset: computed once per dataset."""
-
-    train: tuple[np.ndarray, np.ndarray]  # (x, y) of at most TRAIN_POINTS points
-    val: tuple[np.ndarray, np.ndarray]
-    x_range: tuple[float, float]  # of every point, not only the drawn ones
-    y_range: tuple[float, float]  # padded, so points are not drawn on the frame
-
-
-def fit_data(data: Dataset) -> FitData:
-    """The drawn points and the axis ranges of a dataset."""
-    xs = [a for a in (data.x_train, data.x_val) if len(a)]
-    ys = [a for a in (data.y_train, data.y_val) if len(a)]
-    x_low, x_high = min(float(a.min()) for a in xs), max(float(a.max()) for a in xs)
-    y_low, y_high = min(float(a.min()) for a in ys), max(float(a.max()) for a in ys)
-    pad = 0.1 * (y_high - y_low) or 1.0
-    if x_high == x_low:
-        x_low, x_high = x_low - 1, x_high + 1
-    return FitData(
-        stride(data.x_train, data.y_train, TRAIN_POINTS),
-        stride(data.x_val, data.y_val, VAL_POINTS),
-        (x_low, x_high),
-        (y_low - pad, y_high + pad),
-    )
-
-
-@dataclass(frozen=True)
-class FitLines:
-    """Each line clipped to the chart (two points), or None when it is not drawn."""
-
-    now: tuple[list[float], list[float]] | None
-    true: tuple[list[float], list[float]] | None
-    lstsq: tuple[list[float], list[float]] | None
-    note: str  # what the chart cannot draw, in words ("" when nothing)
-
-
-def fit_lines(
-    data: FitData, reference: Reference, true: tuple[float | None, float | None], b: float | None, w: float | None
-) -> FitLines:
-    """The three lines over the data's x range, clipped to its y range."""
-
-    def line(params: tuple[float | None, float | None] | None) -> tuple[list[float], list[float]] | None:
-        if params is None or not finite(*params):
-            return None
-        intercept, slope = params
-        return clip_line(intercept, slope, data.x_range, data.y_range)  # type: ignore[arg-type]
-
-    now = line((b, w)) if b is not None else None
-    if b is None:
-        note = "n: step 0 draws the first line"
-    elif not finite(b, w):
-        note = "diverged: b, w are not finite"
-    elif now is None:
-        note = "the line is off the chart"
-    else:
-        note = ""
-    return FitLines(now, line(true), line(reference.least_squares), note)
+BATCH = ("o", "magenta", "this batch")
 
 
 class FitChart(Chart):
@@ -96,10 +23,7 @@ class FitChart(Chart):
         super().__init__(id=id)
         self._data: tuple[Dataset, FitData] | None = None
 
-    def key(self, view: View) -> tuple[object, ...]:
-        state = view.machine.state
-        # Bytes, not floats: NaN != NaN would replot a diverged chart on every frame.
-        return (None if state.b is None else state.b.tobytes(), None if state.w is None else state.w.tobytes())
+    HISTORY_ONLY = True  # b, w and the batch change only with the history (see Machine.history_version)
 
     def prepared(self, view: View) -> tuple[FitData, FitLines]:
         """The series handed to plotext (the data part cached per dataset)."""
@@ -108,7 +32,7 @@ class FitChart(Chart):
             self._data = (data, fit_data(data))
         drawn = self._data[1]
         state = view.machine.state
-        lines = fit_lines(drawn, view.reference, (data.true_b, data.true_w), as_float(state.b), as_float(state.w))
+        lines = fit_lines(drawn, view.reference, (data.true_b, data.true_w), scalar(state.b), scalar(state.w))
         return drawn, lines
 
     def draw(self, view: View) -> None:
@@ -119,6 +43,12 @@ class FitChart(Chart):
         if len(drawn.val[0]):
             keys.append(VAL)
             plt.scatter(drawn.val[0].tolist(), drawn.val[1].tolist(), marker=VAL[0], color=VAL[1])
+        state = view.machine.state
+        # The current mini-batch apart from the rest (in batch gradient descent it is every point).
+        if state.x_batch is not None and len(state.x_batch) < view.machine.data.n_train:
+            keys.append(BATCH)
+            batch_x, batch_y = stride(state.x_batch, state.y_batch, TRAIN_POINTS)  # type: ignore[arg-type]
+            plt.scatter(batch_x.tolist(), batch_y.tolist(), marker=BATCH[0], color=BATCH[1])
         # Drawn last to first in importance: later markers cover earlier ones.
         for item, segment in ((TRUE, lines.true), (LSTSQ, lines.lstsq), (NOW, lines.now)):
             if segment is not None:

@@ -17,22 +17,17 @@ class GradientsPane(Pane):
 
     TITLE = "Gradients"
 
-    def __init__(self, *, id: str | None = None) -> None:
-        super().__init__(id=id)
-        self._check: tuple[int, tuple[float, float] | None] = (-1, None)
-
+    # No cache: the check costs about 0.17 ms on book data (four losses over the batch),
+    # under the 0.5 ms a cache must save to be worth the risk of showing a stale verdict.
     def _numerical(self, view: View) -> tuple[float, float] | None:
-        """The check at the point where step 3 ran; computed once per update."""
+        """The check at the point where step 3 ran, shown while its gradients are the latest."""
         state = view.machine.state
         if state.b_grad is None or state.x_batch is None or state.last_step not in (3, 4):
             return None
-        key = state.t if state.last_step == 3 else state.t - 1
-        if self._check[0] != key:
-            b, w = scalar(state.b), scalar(state.w)
-            if state.last_step == 4:  # the check belongs to the point before the update
-                b, w = view.machine.history.path.values[-2]
-            self._check = (key, numerical_gradients(b, w, state.x_batch, state.y_batch))  # type: ignore[arg-type]
-        return self._check[1]
+        b, w = scalar(state.b), scalar(state.w)
+        if state.last_step == 4:  # the check belongs to the point before the update
+            b, w = view.machine.history.path.values[-2]
+        return numerical_gradients(b, w, state.x_batch, state.y_batch)  # type: ignore[arg-type]
 
     def build(self, view: View) -> list[Text]:
         state = view.machine.state

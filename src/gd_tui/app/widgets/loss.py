@@ -22,11 +22,21 @@ class LossPane(Pane):
         # Dim until step 2 has computed it for this batch; short enough for 80 columns at any n.
         points = "1 point" if n == 1 else f"{n:,} points"
         formula = Text(f"loss = mean((ŷ − y)²) over {points}", style="dim" if state.error is None else "")
-        validation = (
-            Text.assemble("val loss ", marks.value("val", num(state.val_loss)), f"  (epoch {state.epoch})")
-            if machine.data.n_val
-            else Text("val loss —  (no validation set)", style="dim")
-        )
+        # The last finished epoch's mean training loss beside its validation loss: the two
+        # numbers the mini-batch and stochastic lessons compare.
+        history = machine.history
+        done = state.epoch
+        when = f"epoch {done}" if done else "epoch 1"
+        train_mean = history.epoch_loss.values[-1] if done else None
+        train = Text.assemble(f"{when} train mean ", marks.value("train", num(train_mean)))
+        if not machine.data.n_val:
+            validation = Text(f"{when} val loss   —  (no validation set)", style="dim")
+        else:
+            validation = Text.assemble(f"{when} val loss   ", marks.value("val", num(state.val_loss)))
+        if not done:
+            train.stylize("dim")
+            validation.stylize("dim")
         # Until step 2 runs again, the loss on screen is the previous update's.
         style = "dim" if state.cursor in (1, 2) else "bold"
-        return lines(formula, Text.assemble("loss     ", marks.value("loss", num(state.loss), style)), validation)
+        loss = Text.assemble("loss     ", marks.value("loss", num(state.loss), style))
+        return lines(formula, loss, train, validation)

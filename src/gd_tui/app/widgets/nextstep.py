@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from rich.text import Text
 
+from gd_tui.app.format import plural
 from gd_tui.app.view import View
 from gd_tui.app.widgets.lines import LinesView
 from gd_tui.engine import STEP_NAMES
@@ -16,13 +17,13 @@ def next_sentence(view: View) -> str:
     machine = view.machine
     state = machine.state
     n = 0 if state.x_batch is None else len(state.x_batch)
-    batches = machine.updates_per_epoch
-    where = f"batch {state.batch + 1}/{batches} of epoch {state.epoch + 1}"
+    batch, batches = machine.batch_position()
+    where = f"batch {batch}/{batches} of epoch {state.epoch + 1}"
     match state.cursor:
         case 0:
             return f"Next: step 0, initialize — draw a random b and w (seed {machine.config.seed}) to start from."
         case 1:
-            return f"Next: step 1, forward — predict ŷ = b + w·x for the {n} points of {where}."
+            return f"Next: step 1, forward — predict ŷ = b + w·x for the {plural(n, 'point')} of {where}."
         case 2:
             return "Next: step 2, loss — how far off are we? error = ŷ − y, loss = mean(error²)."
         case 3:
@@ -30,11 +31,11 @@ def next_sentence(view: View) -> str:
         case 4:
             return f"Next: step 4, update — move b and w against their gradients, scaled by lr {state.lr:g}."
         case _:
-            if state.start + state.batch_size >= machine.data.n_train:
+            if machine.epoch_ends_with_batch():
                 return (
                     f"Next: step 5, repeat — {where} is the last: the epoch ends and the validation loss is computed."
                 )
-            return f"Next: step 5, repeat — on to batch {state.batch + 2}/{batches}; the epoch goes on."
+            return f"Next: step 5, repeat — on to batch {batch + 1}/{batches}; the epoch goes on."
 
 
 def divergence_banner(view: View) -> str | None:
@@ -42,18 +43,15 @@ def divergence_banner(view: View) -> str | None:
     state = view.machine.state
     if state.diverged_at is None:
         return None
-    epoch, update, step = state.diverged_at
+    epoch, update, step = state.diverged_in  # type: ignore[misc]
     limit = view.reference.stability.critical_lr
     why = (
         f"lr {state.lr:g} is above the largest stable rate {limit:.3g}"
         if state.lr > limit
         else "the numbers overflowed"
     )
-    # diverged_at counts what was complete before the step; people count from 1, and
-    # step 5 (repeat) closes the update that step 4 already counted.
-    number = update if step == 5 else update + 1
     return (
-        f"DIVERGED in update {number} (epoch {epoch + 1}), step {step} {STEP_NAMES[step]}: {why}. "
+        f"DIVERGED in update {update} (epoch {epoch}), step {step} {STEP_NAMES[step]}: {why}. "
         "Press p to step back, - to lower lr, r to reset."
     )
 

@@ -17,6 +17,11 @@ class ParamsPane(Pane):
 
     TITLE = "Parameters"
 
+    def __init__(self, *, id: str | None = None) -> None:
+        super().__init__(id=id)
+        self._progress: tuple[int, tuple[int, int], Text] = (1, (1, 1), Text("0"))
+        self.progress_row = self.PROGRESS_ROW  # where the progress row is in the lines shown
+
     def build(self, view: View) -> list[Text]:
         machine = view.machine
         state = machine.state
@@ -32,23 +37,6 @@ class ParamsPane(Pane):
             if change is not None:
                 row.append(f"  Δ {signed(change)}", style="dim")
             rows.append(row)
-        set_titles(self, f"Parameters · {view.lesson_title.split(':')[0]}" if view.lesson_title else "Parameters")
-        per_epoch = machine.updates_per_epoch
-        progress = [
-            Text.assemble(
-                "lr ", marks.value("lr", f"{state.lr:g}", "bold"), f"  batch {state.batch_size} ({machine.mode})"
-            ),
-            Text.assemble(
-                "epoch ",
-                marks.value("epoch", str(state.epoch)),
-                "  update ",
-                marks.value("update", str(state.update)),
-                f"  ({per_epoch}/epoch)",
-            ),
-        ]
-        parity = getattr(machine, "parity", None)
-        if parity is not None:
-            return lines(*rows, *torch_rows(machine, parity()), *progress)
         true = (
             f"true   b {num(data.true_b, 4)}  w {num(data.true_w, 4)}"
             if data.true_b is not None
@@ -60,7 +48,46 @@ class ParamsPane(Pane):
         stable = Text(f"stable below lr ≈ {stability.critical_lr:.3g}")
         if state.lr >= stability.critical_lr and machine.mode == "batch":
             stable = Text(f"lr {state.lr:g} ≥ stable limit {stability.critical_lr:.3g}!", style="bold")
-        return lines(*rows, true, lstsq, *progress, stable)
+        set_titles(self, f"Parameters · {view.lesson_title.split(':')[0]}" if view.lesson_title else "Parameters")
+        lr = Text.assemble(
+            "lr ", marks.value("lr", f"{state.lr:g}", "bold"), f"  batch {state.batch_size} ({machine.mode})"
+        )
+        progress = self._progress_row(state.epoch + 1, machine.batch_position(), state.update)
+        parity = getattr(machine, "parity", None)
+        if parity is not None:
+            # The torch backend: the parity line and the tensors as PyTorch prints them take
+            # the reference rows' place (the data and fit chart draws those lines).
+            extra = torch_rows(machine, parity())
+            self.progress_row = len(rows) + len(extra) + 1
+            return lines(*rows, *extra, lr, progress)
+        self.progress_row = self.PROGRESS_ROW
+        return lines(*rows, true, lstsq, lr, progress, stable)
+
+    PROGRESS_ROW = 5
+
+    def _progress_row(self, epoch: int, position: tuple[int, int], updates: int) -> Text:
+        # The count is marked here, once per show; fit() words the row again for a new width.
+        self._progress = (epoch, position, self.marks.value("update", str(updates)))
+        return self._worded(self.content_region.width)
+
+    def _worded(self, width: int) -> Text:
+        """Where the run stands, as people count: the epoch and batch in progress, the updates
+        finished, in the longest wording that fits the pane."""
+        epoch, (batch, batches), updates = self._progress
+        done = "update done" if updates.plain == "1" else "updates done"
+        for head, tail in (
+            (f"epoch {epoch} · batch {batch}/{batches} · ", f" {done}"),
+            (f"epoch {epoch}  batch {batch}/{batches}  ", " done"),
+            (f"ep {epoch}  {batch}/{batches}  ", " done"),
+        ):
+            if not width or len(head) + len(updates) + len(tail) <= width:
+                break
+        return Text.assemble(head, updates, tail)
+
+    def fit(self, width: int, height: int) -> None:
+        # A new width may need another wording: the screen is a function of state and size.
+        if len(self._lines) > self.progress_row:
+            self._lines[self.progress_row] = self._known_line(self._worded(width))
 
 
 def torch_rows(machine: Any, gap: tuple[float, float] | None) -> list[Text]:

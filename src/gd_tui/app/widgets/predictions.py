@@ -6,33 +6,28 @@ import numpy as np
 from rich.style import Style
 from rich.text import Text
 
+from gd_tui.app.format import aligned, short
 from gd_tui.app.view import View
 from gd_tui.app.widgets.lines import LinesView, set_titles
 
 COLUMNS = ("i", "x", "y", "ŷ", "error", "x·error")
-WIDTHS = (4, 8, 8, 8, 8, 9)
 HEADER = Style(bold=True, underline=True)
 FRESH = Style(bold=True, reverse=True)
 DIM = Style(dim=True)
 FILLED_BY = {1: 3, 2: 4, 3: 5}  # step that was just run -> the column it filled in
+DROPPED_FIRST = (3, 2)  # when the numbers are too wide for the pane: ŷ, then y (error and x·error carry the lesson)
 
 
-def _cell(value: float, width: int) -> str:
-    """Right-aligned with at least one space before it, so huge numbers never run together."""
-    for text in (f"{value:.4f}", f"{value:.1e}", f"{value:.0e}"):
-        if len(text) < width:
-            return text.rjust(width)
-    return "#" * (width - 1)
-
-
-def visible_columns(width: int) -> int:
-    """How many columns fit: at 80 columns the last one (x·error) gives way."""
-    total = 0
-    for count, column_width in enumerate(WIDTHS):
-        total += column_width
-        if total > width:
-            return max(count, 2)
-    return len(WIDTHS)
+def fitted_columns(widths: list[int], width: int) -> list[int]:
+    """The columns that fit in `width`, dropping ŷ and then y before anything else."""
+    shown = list(range(len(widths)))
+    for column in DROPPED_FIRST:
+        if sum(widths[c] for c in shown) <= width:
+            break
+        shown.remove(column)
+    while len(shown) > 2 and sum(widths[c] for c in shown) > width:
+        shown.pop()
+    return shown
 
 
 class PredictionsTable(LinesView):
@@ -50,13 +45,16 @@ class PredictionsTable(LinesView):
         self._batch: np.ndarray | None = None  # the batch the row numbers belong to
         self._columns: list[np.ndarray | None] = []
         self._fresh_column: int | None = None
-        self._key: tuple[int, int] | None = None
+        self._key: tuple[object, int] | None = None
+        self._batch_note = ""
+        self._shown: tuple[int, int, int, bool] = (0, 0, 0, False)  # first row, last row, rows, columns dropped
 
     def show(self, view: View) -> None:
         """Point the table at the current batch's arrays and draw the rows on the page."""
         machine = view.machine
         state = machine.state
-        key = (state.t, id(machine))
+        # The one cache rule (frame.py): keyed on the machine and its version.
+        key = (machine, machine.version)
         if key == self._key:
             return
         self._key = key
@@ -82,10 +80,7 @@ class PredictionsTable(LinesView):
                 error if state.b_grad is not None and state.last_step in (3, 4) else None,
             ]
         self._fresh_column = FILLED_BY.get(state.last_step) if state.last_step is not None else None
-        count = len(self._rows)  # none before step 0
-        set_titles(
-            self, "Predictions", f"batch {state.batch + 1}/{machine.updates_per_epoch} · {count} rows" if count else ""
-        )
+        self._batch_note = "batch {}/{}".format(*machine.batch_position())
         self._draw()
 
     def page(self, direction: int) -> None:
@@ -95,9 +90,17 @@ class PredictionsTable(LinesView):
 
     def _draw(self) -> None:
         self.set_lines(self._page(*self.content_region.size))
+        self._set_titles()
 
     def fit(self, width: int, height: int) -> None:
         self._lines = self._page(width, height)
+        self._set_titles()
+
+    def _set_titles(self) -> None:
+        # Which rows the page shows, and of which batch (no note before step 0: no batch yet).
+        # Rows first: at 80 columns the batch may be cut, and the parameters pane shows it too.
+        rows = self.rows_note()
+        set_titles(self, "Predictions", f"{rows} · {self._batch_note}" if rows else "")
 
     def _page(self, width: int, height: int) -> list[Text]:
         count = len(self._rows)
@@ -105,19 +108,39 @@ class PredictionsTable(LinesView):
         # As a scroll would: the last page ends at the last row.
         self.top = max(0, min(self.top, count - shown))
         last = min(count, self.top + shown)
-        columns = visible_columns(width)
-        header = Text("".join(name.rjust(w) for name, w in zip(COLUMNS[:columns], WIDTHS, strict=False)), HEADER)
-        return [header, *(self._row(row, columns) for row in range(self.top, last))]
-
-    def _row(self, row: int, columns: int) -> Text:
-        line = Text()
-        line.append(f"{self._rows[row]:>{WIDTHS[0]}}", DIM)
-        for column, values in enumerate(self._columns[: columns - 1], start=1):
+        rows = range(self.top, last)
+        # Each column as wide as its numbers on this page need (short() keeps 4 significant
+        # digits), decimal points lined up; a column not computed yet shows "·".
+        cells: list[list[str]] = [[str(self._rows[row]) for row in rows]]
+        for column, values in enumerate(self._columns, start=1):
             if values is None:
-                cell = "·".rjust(WIDTHS[column])
+                cells.append(["·"] * len(rows))
             elif column == 5:
-                cell = _cell(float(self._columns[0][row] * values[row]), WIDTHS[column])  # type: ignore[index]
+                x = self._columns[0]
+                cells.append(aligned([short(float(x[row] * values[row])) for row in rows]))  # type: ignore[index]
             else:
-                cell = _cell(float(values[row]), WIDTHS[column])
-            line.append(cell, FRESH if column == self._fresh_column else None)
-        return line
+                cells.append(aligned([short(float(values[row])) for row in rows]))
+        if not self._columns:
+            cells += [[] for _ in COLUMNS[1:]]
+        widths = [
+            max([len(name), *(len(text) for text in column)]) + 1 for name, column in zip(COLUMNS, cells, strict=True)
+        ]
+        columns = fitted_columns(widths, width)
+        self._shown = (self.top + 1, last, count, len(columns) < len(COLUMNS))
+        header = Text("".join(COLUMNS[c].rjust(widths[c]) for c in columns), HEADER)
+        lines = [header]
+        for index in range(len(rows)):
+            line = Text()
+            for c in columns:
+                line.append(
+                    cells[c][index].rjust(widths[c]), DIM if c == 0 else FRESH if c == self._fresh_column else None
+                )
+            lines.append(line)
+        return lines
+
+    def rows_note(self) -> str:
+        """Which rows the page shows: 'rows 5–8 of 80'."""
+        first, last, count, _ = self._shown
+        if not count:
+            return ""
+        return f"row {first} of 1" if count == 1 else f"rows {first}–{last} of {count}"

@@ -2,94 +2,20 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
-import numpy as np
-
+from gd_tui.app.plots.sections import Section, sections
 from gd_tui.app.view import View
-from gd_tui.app.widgets.chart_base import Chart, as_float, clip_line, finite, window
-from gd_tui.engine.analysis import Reference
-
-SECTION_POINTS = 81  # per curve: more than the columns a half-width plot has
-TANGENT = 0.25  # the tangent reaches this fraction of the window's half-width either side of the point
+from gd_tui.app.widgets.chart_base import Chart
+from gd_tui.engine.values import scalar
 
 CURVE = ("⠤", "blue", "loss")
 NOW = ("@", "red", "now")
 SLOPE = ("▞", "orange", "slope")
 
 
-@dataclass(frozen=True)
-class Section:
-    """The training loss along one parameter with the other held at its current value."""
-
-    axis: str  # the parameter that varies: "w" or "b"
-    fixed: float  # the other parameter's current value
-    values: np.ndarray  # (SECTION_POINTS,) along the axis
-    losses: np.ndarray  # (SECTION_POINTS,)
-    point: tuple[float, float]  # (current value, loss there)
-    slope: float  # the full training set's gradient along the axis
-    y_range: tuple[float, float]
-    tangent: tuple[list[float], list[float]] | None  # clipped to the plot
-
-
-def cut(
-    axis: str,
-    fixed: float,
-    values: np.ndarray,
-    losses: np.ndarray,
-    point: tuple[float, float],
-    slope: float,
-    half: float,
-) -> Section:
-    """One cross-section with its tangent segment at the point."""
-    low = min(float(losses.min()), point[1])
-    high = max(float(losses.max()), point[1])
-    pad = 0.05 * (high - low) or 1.0
-    y_range = (low - pad, high + pad)
-    x, loss = point
-    # y = loss + slope·(v − x), as intercept and slope, over a short stretch around x.
-    tangent = clip_line(loss - slope * x, slope, (x - TANGENT * half, x + TANGENT * half), y_range)
-    return Section(axis, fixed, values, losses, point, slope, y_range, tangent)
-
-
-def sections(reference: Reference, start: tuple[float, float], b: float, w: float) -> tuple[Section, Section] | str:
-    """The two cross-sections through (b, w), or the sentence saying why there are none."""
-    if not finite(b, w):
-        return (
-            "Diverged: b and w are no longer finite numbers, so no loss curve passes through them. "
-            "p steps back, - lowers the learning rate, r resets."
-        )
-    area = window(reference, start, np.array([b]), np.array([w]))
-    surface = reference.surface
-    # Far out (huge data, a diverging run) the loss overflows: inf is the answer, not a warning on the terminal.
-    with np.errstate(all="ignore"):
-        loss = float(surface(np.asarray(b), np.asarray(w)))
-        b_grad, w_grad = (float(g) for g in surface.gradient(b, w))
-    if not area.contains(np.array(b), np.array(w)) or not finite(loss, b_grad, w_grad):
-        size = f"{loss:.3g}" if finite(loss) else "too large for a float"
-        return (
-            f"b = {b:.3g}, w = {w:.3g} are far from the minimum (the loss is {size}): the run is diverging. "
-            "p steps back, - lowers the learning rate, r resets."
-        )
-    w_values = np.linspace(*area.w_range, SECTION_POINTS)
-    b_values = np.linspace(*area.b_range, SECTION_POINTS)
-    with np.errstate(all="ignore"):
-        w_losses, b_losses = surface(np.asarray(b), w_values), surface(b_values, np.asarray(w))
-    if not (np.isfinite(w_losses).all() and np.isfinite(b_losses).all()):
-        return f"The loss overflows around b = {b:.3g}, w = {w:.3g}: no cross-section to draw."
-    along_w = cut("w", b, w_values, w_losses, (w, loss), w_grad, area.half)
-    along_b = cut("b", w, b_values, b_losses, (b, loss), b_grad, area.half)
-    return along_w, along_b
-
-
 class SectionsChart(Chart):
     """Two small plots: the loss along w (b fixed) and along b (w fixed), the current point and its tangent."""
 
-    def key(self, view: View) -> tuple[object, ...]:
-        state = view.machine.state
-        path = view.machine.history.path
-        start = path.values[0].tobytes() if len(path) else None
-        return (start, None if state.b is None else state.b.tobytes(), None if state.w is None else state.w.tobytes())
+    HISTORY_ONLY = True  # the start and the current (b, w) are the path's first and last points
 
     def prepared(self, view: View) -> tuple[Section, Section] | str:
         """The two sections handed to plotext, or the sentence shown instead."""
@@ -98,7 +24,7 @@ class SectionsChart(Chart):
             return "The cross-sections cut the loss surface through the current (b, w): step 0 (n) draws them."
         path = view.machine.history.path.values
         start = (float(path[0, 0]), float(path[0, 1]))
-        return sections(view.reference, start, as_float(state.b), as_float(state.w))  # type: ignore[arg-type]
+        return sections(view.reference, start, scalar(state.b), scalar(state.w))  # type: ignore[arg-type]
 
     def draw(self, view: View) -> None:
         prepared = self.prepared(view)
@@ -118,10 +44,12 @@ class SectionsChart(Chart):
             sub.ylim(*section.y_range)
             if not self.small:
                 other = "b" if section.axis == "w" else "w"
-                sub.title(f"{other}={section.fixed:.3g}  ∂L/∂{section.axis}={section.slope:.3g}")
+                # The slope at the current point over all training points, not step 3's gradient
+                # (taken on the batch, before the update): labelled so the two never look alike.
+                sub.title(f"{other}={section.fixed:.3g}  slope now {section.slope:.3g}")
                 sub.xlabel(section.axis)
         plt.main()
         if self.small:
-            self.set_key_line([NOW, SLOPE], "left: w  right: b")
+            self.set_key_line([NOW, (*SLOPE[:2], "slope now")], "left: w  right: b")
         else:
-            self.set_key_line([CURVE, NOW, (*SLOPE[:2], "slope: the gradient over all training points")])
+            self.set_key_line([CURVE, NOW, (*SLOPE[:2], "slope now: over all training points at this b, w")])

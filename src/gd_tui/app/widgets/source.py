@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import inspect
-from collections.abc import Callable
 from dataclasses import dataclass
 from functools import cache
 from typing import Any
@@ -14,23 +13,20 @@ from gd_tui.app.view import View
 from gd_tui.app.widgets.lines import LinesView
 from gd_tui.engine import steps
 
+VALIDATION = 6  # validation_loss: runs inside step 5, only when the epoch ends
+CONTEXT = 7  # code shown beside the steps and never marked (the torch backend's model class)
+
 
 @dataclass(frozen=True)
 class SourceLine:
     number: int  # line number in steps.py
     code: str
-    step: int
-
-
-def _signature(function: Callable[..., Any]) -> str:
-    # The annotations are for type checkers; learners read the call without them.
-    names = ", ".join(inspect.signature(function).parameters)
-    return f"def {function.__name__}({names}):"
+    step: int  # 0-5, VALIDATION or CONTEXT
 
 
 def numpy_functions() -> tuple[tuple[Any, int], ...]:
     """The NumPy engine's code, as (function, step) in the order shown."""
-    return (*((f, step) for step, f in enumerate(steps.STEP_FUNCTIONS)), (steps.validation_loss, 5))
+    return (*((f, step) for step, f in enumerate(steps.STEP_FUNCTIONS)), (steps.validation_loss, VALIDATION))
 
 
 def functions_of(machine: object) -> tuple[tuple[Any, int], ...]:
@@ -40,22 +36,13 @@ def functions_of(machine: object) -> tuple[tuple[Any, int], ...]:
 
 
 @cache
-def source_lines(functions: tuple[tuple[Any, int], ...] | None = None) -> list[SourceLine]:
-    """Every line of the step functions (and a model class), read from their own source."""
+def source_lines(functions: tuple[tuple[Any, int], ...] | None = None) -> tuple[SourceLine, ...]:
+    """Every line of the step functions (and a model class), verbatim, read from their own source."""
     result: list[SourceLine] = []
     for function, step in functions if functions is not None else numpy_functions():
         code, first = inspect.getsourcelines(function)
-        # The signature may span lines; the body starts after the line that closes it.
-        body_start = next(i for i, line in enumerate(code) if line.rstrip().endswith(":"))
-        header = _signature(function) if inspect.isfunction(function) else code[0].strip()
-        result.append(SourceLine(first, header, step))
-        for offset, line in enumerate(code[body_start + 1 :], start=body_start + 1):
-            if line.strip():
-                # Two-space indents: the pane is narrow at 80 columns, the code stays as written.
-                code_line = line.rstrip()
-                indent = len(code_line) - len(code_line.lstrip())
-                result.append(SourceLine(first + offset, " " * (indent // 2) + code_line.lstrip(), step))
-    return result
+        result.extend(SourceLine(first + offset, line.rstrip(), step) for offset, line in enumerate(code))
+    return tuple(result)
 
 
 @cache
@@ -93,9 +80,8 @@ class SourcePane(LinesView):
         self.border_title = "Source  engine/steps.py"
         self._functions = numpy_functions()
         self._source = source_lines(self._functions)
-        self._drawn: tuple[int, int | None] | None = None
+        self._drawn: tuple[frozenset[int], frozenset[int | None]] | None = None
         self._all: list[Text] = []  # every line; the pane shows a page of them
-        self._tops: tuple[int, dict[int, int]] = (-1, {})  # (height, page_tops at that height)
 
     def show(self, view: View) -> None:
         """Move the arrow when the cursor moved; only the lines of two steps change."""
@@ -103,39 +89,36 @@ class SourcePane(LinesView):
         state = machine.state
         functions = functions_of(machine)
         if functions != self._functions:
-            # Another backend, model or update line: the code changes with the machine.
+            # Another backend, model or step 4: the code on screen changes with the machine.
             self._functions = functions
             self._source = source_lines(functions)
-            self._tops = (-1, {})
             self._drawn = None
             self.border_title = f"Source  {_file_of(functions)}"
-        key = (state.cursor, state.last_step)
+        cursor, last_step = state.cursor, state.last_step
+        # ▶ marks only what runs next: validation_loss runs in step 5 only when the epoch ends.
+        next_steps = {cursor, VALIDATION} if cursor == 5 and machine.epoch_ends_with_batch() else {cursor}
+        last_steps = {5, VALIDATION} if last_step == 5 and state.batch == 0 else {last_step}
+        key = (frozenset(next_steps), frozenset(last_steps))
         if key == self._drawn:
             return
         self._drawn = key
-        cursor, last_step = key
         # styled_line hands back the same Text for the same look: its strip comes back with it.
-        self._all = [styled_line(line, line.step == cursor, line.step == last_step) for line in self._source]
+        self._all = [styled_line(line, line.step in next_steps, line.step in last_steps) for line in self._source]
         self.set_lines(self._page(self.content_region.height))
-
-    def _page_tops(self, height: int) -> dict[int, int]:
-        if self._tops[0] != height:
-            self._tops = (height, page_tops(self._source, height))
-        return self._tops[1]
 
     def fit(self, width: int, height: int) -> None:
         self._lines = self._page(height)
 
     def _page(self, height: int) -> list[Text]:
-        """The page holding the cursor's step.
+        """The page holding the next step's code and, where it fits, the ✓ of the step just run.
 
         Paged here rather than scrolled: a Textual scroll re-arranges the whole screen
         (about a millisecond a press); a new page is just lines whose text changed.
         """
         if self._drawn is None or not height:  # nothing shown yet, or not laid out yet
             return self._all
-        # As a scroll would: the last page ends at the last line.
-        top = min(self._page_tops(height)[self._drawn[0]], max(0, len(self._all) - height))
+        next_steps, last_steps = self._drawn
+        top = page_top(self._source, height, next_steps, last_steps)
         return self._all[top : top + height]
 
     @property
@@ -145,33 +128,27 @@ class SourcePane(LinesView):
 
 
 def _file_of(functions: tuple[tuple[Any, int], ...]) -> str:
-    """The file most of the shown code comes from, as the pane's title names it."""
-    module = inspect.getmodule(functions[1][0] if len(functions) > 1 else functions[0][0])
+    """The file the steps come from, as the pane's title names it (step 1's function decides)."""
+    module = inspect.getmodule(next(function for function, step in functions if step == 1))
     name = module.__name__ if module is not None else "gd_tui.engine.steps"
     return name.removeprefix("gd_tui.").replace(".", "/") + ".py"
 
 
-def page_tops(source: list[SourceLine], height: int) -> dict[int, int]:
-    """Where the pane's page starts for each step: steps grouped into pages that fit the pane.
+@cache
+def page_top(
+    source: tuple[SourceLine, ...], height: int, next_steps: frozenset[int], last_steps: frozenset[int | None]
+) -> int:
+    """The first line shown: a function of the marks and the height only, never of how the
+    learner got there (a resumed app shows the same page).
 
-    A new page repaints the whole pane (bytes on a slow link), so consecutive steps
-    share a page while they fit; and the position depends only on the step and the
-    height, never on how the learner got there. Pages are packed from step 1, since
-    steps 1 to 5 are the ones a learner cycles through; step 0 runs once and joins
-    the first page only when it fits there too.
+    The next step's code always shows; the ✓ line of the step just run shows too when
+    both fit (a learner sees what ran and what runs next), and one line of context above
+    them when that fits as well. Otherwise the page starts just above the next step.
     """
-    spans: dict[int, tuple[int, int]] = {}
-    for row, line in enumerate(source):
-        first, _ = spans.get(line.step, (row, row))
-        spans[line.step] = (first, row)
-    tops: dict[int, int] = {0: 0}
-    page_top = None
-    for step in sorted(spans)[1:]:
-        first, last = spans[step]
-        if page_top is None or last >= page_top + height:
-            page_top = max(0, first - 1)  # one line of context above the step
-        tops[step] = page_top
-    first_page = [step for step in tops if step and tops[step] == tops[1]]
-    if max(spans[step][1] for step in first_page) < height:
-        tops.update(dict.fromkeys(first_page, 0))
-    return tops
+    step = min(s for s in next_steps)  # the step under the cursor (not validation_loss, which follows it)
+    rows = [row for row, line in enumerate(source) if line.step == step]
+    first, last = rows[0], rows[-1]
+    ticks = [row for row, line in enumerate(source) if line.step in last_steps and line.code.startswith("def ")]
+    low = min([first, *(tick for tick in ticks if last - tick < height)])
+    top = low - 1 if low and last - low + 2 <= height else low
+    return max(0, min(top, len(source) - height))  # as a scroll would: the last page ends at the last line

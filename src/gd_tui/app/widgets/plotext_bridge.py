@@ -1,4 +1,6 @@
-"""A built plotext figure as Textual strips, read from its character matrix.
+"""Every use of plotext's and textual-plotext's private names, in one place (plotext is pinned exactly).
+
+A built plotext figure as Textual strips, read from its character matrix.
 
 plotext's own output is one string of ANSI escape codes, which the terminal
 widget would parse back into styled text: about a millisecond a chart at 80x24,
@@ -10,11 +12,13 @@ from __future__ import annotations
 
 from functools import cache
 
+from plotext._dict import color_codes  # type: ignore[import-untyped]
 from plotext._utility import colors_to_ansi  # type: ignore[import-untyped]
 from rich.segment import Segment
 from rich.style import Style
 from rich.text import Text
 from textual.strip import Strip
+from textual_plotext import PlotextPlot
 from textual_plotext.plot import Plot as Figure
 
 
@@ -53,3 +57,17 @@ def figure_strips(figure: Figure) -> list[Strip]:
             segments.append(Segment("".join(markers[run_start:]), _style(*run_key)))
         strips.append(Strip(segments))
     return strips
+
+
+def color_style(color: str | None) -> str:
+    """A Rich style for a plotext colour name, as plotext draws it in 256 colours ("" for none)."""
+    return f"color({color_codes[color]})" if color in color_codes else ""
+
+
+def sized_figure(widget: PlotextPlot, width: int, height: int) -> Figure:
+    """The widget's figure sized to width x height in the app's theme, as PlotextPlot.render does."""
+    figure: Figure = widget._plot
+    figure.plotsize(width, height)
+    figure._set_size(width, height)  # resizing needs both
+    figure.theme(widget._get_plotext_theme_name(widget.app.theme))
+    return figure
