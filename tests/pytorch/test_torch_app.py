@@ -163,3 +163,21 @@ async def test_continue_stops_at_the_lessons_breakpoint_on_torch() -> None:
         # The loss went up: the summed gradients carried b and w past the minimum.
         assert machine.state.loss > machine.history.update_loss.values[-1]
         assert machine.twin.state.t == machine.state.t  # the NumPy twin kept in step
+
+
+async def test_every_chart_draws_a_torch_run_and_export_writes_it(tmp_path: Any) -> None:
+    from gd_tui.app.widgets.chart_pane import TABS, TORCH_TABS
+    from gd_tui.export import write_history
+
+    app = GDApp(Config(backend="torch", batch_size=16))
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("e", "e", "1")
+        await pilot.pause()
+        for tab_id, title, _ in TABS + TORCH_TABS:
+            app._show_chart(tab_id)
+            await pilot.pause()
+            assert title in screen_text(app)
+        assert app.machine.state.epoch == 2
+        write_history(app.machine, tmp_path / "run.csv")
+        rows = (tmp_path / "run.csv").read_text().splitlines()
+        assert len(rows) == 1 + 1 + app.machine.state.update  # header, the start, one row per update
