@@ -40,7 +40,7 @@ def test_the_torch_backend_without_torch_names_the_install_command(args: list[st
 
 def test_the_numpy_engine_never_needs_torch() -> None:
     result = run("run", "--epochs", "2", "--json")
-    assert result.returncode == 0 and '"epochs": 2' in result.stdout
+    assert result.returncode == 0 and '"epochs_done": 2' in result.stdout
 
 
 @pytest.mark.parametrize(
