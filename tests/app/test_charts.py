@@ -316,7 +316,8 @@ async def show_every_tab(app: GDApp, pilot: Any) -> dict[str, str]:
         pane = app.query_one("#chart")
         lines = app.screen._compositor.render_strips()
         region = pane.region
-        assert lines[region.y].text[region.x : region.right].startswith(f"─{title}  t: next chart─")
+        top = lines[region.y].text[region.x : region.right]
+        assert top.startswith((f"─{title}  t: next chart─", f"━{title}  t: next chart━")), top  # ━: it has focus
         texts[tab_id] = "\n".join(strip.text[region.x : region.right] for strip in lines[region.y : region.bottom])
     await pilot.press("t")  # back to the loss history
     return texts

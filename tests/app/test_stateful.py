@@ -46,7 +46,22 @@ START_SIZE = (80, 24)
 BOUND_KEYS = {key for binding in GDApp.BINDINGS for key in binding.key.split(",")}  # type: ignore[union-attr]
 STEP_KEYS = ["n", "space", "right", "p", "left"]
 RUN_KEYS = ["u", "e", "c", "0", "1", "2", "3", "4", "5"]
-SETTING_KEYS = ["r", "plus", "equals_sign", "minus", "m", "l", "t", "pagedown", "pageup", "i", "x", "tab"]
+SETTING_KEYS = [
+    "r",
+    "plus",
+    "equals_sign",
+    "minus",
+    "m",
+    "l",
+    "t",
+    "pagedown",
+    "pageup",
+    "i",
+    "x",
+    "tab",
+    "shift+tab",
+    "z",
+]
 SIZES = [(80, 24), (120, 40)]  # where learners are: SSH's default, and a roomier terminal
 # Dialogs stay open across rules: keys and resizes reach them until escape closes them.
 # enter is never pressed: in the save dialog it writes a file.
@@ -225,6 +240,12 @@ class KeysAndResizes(RuleBasedStateMachine):
             fresh.view.log_scale = live.view.log_scale
             fresh._table.top = live._table.top
             fresh.view.message = live.view.message
+            # Focus and zoom are UI state too: the same pane, by its id.
+            focused, zoomed = live.screen.focused, live.screen.maximized
+            if focused is not None and focused.id:
+                fresh.query_one(f"#{focused.id}").focus()
+            if zoomed is not None and zoomed.id:
+                fresh.screen.maximize(fresh.query_one(f"#{zoomed.id}"))
             fresh.show_state()
             await pilot.pause()
             return self.screen_text(fresh)

@@ -1,4 +1,7 @@
-"""GDApp: the step-debugger. Keys call actions; each action makes one call on the Machine."""
+"""GDApp: the step-debugger. Keys call actions; each action makes one call on the Machine.
+
+Running many steps (runner.py) and the palette and its dialogs (commands.py) are mixed in.
+"""
 
 from __future__ import annotations
 
@@ -7,23 +10,23 @@ import contextlib
 import gc
 import signal
 import sys
-import time
-from collections.abc import Callable, Iterable
-from functools import partial
 from pathlib import Path
-from typing import TypeVar
 
 from textual import on
-from textual.app import App, ComposeResult, SystemCommand
-from textual.binding import Binding
+from textual.app import App, ComposeResult
 from textual.events import Resize
 from textual.screen import Screen
+from textual.widget import Widget
 from textual.widgets import Static
 
 # The dialogs (gd_tui.app.screens) are imported where they are opened: none is needed
 # for the first screen, and start-up is paid on every launch.
+from gd_tui.app.commands import Commands
+from gd_tui.app.keys import bindings, key_for
+from gd_tui.app.messages import batch_size_message, lr_message
+from gd_tui.app.runner import Runner
 from gd_tui.app.view import View
-from gd_tui.app.widgets.chart_pane import TABS, ChartPane, tabs_for
+from gd_tui.app.widgets.chart_pane import ChartPane
 from gd_tui.app.widgets.frame import CachedScreen, Column, Row
 from gd_tui.app.widgets.gradients import GradientsPane
 from gd_tui.app.widgets.keybar import KeyBar
@@ -32,65 +35,33 @@ from gd_tui.app.widgets.nextstep import NextStepLine
 from gd_tui.app.widgets.params import ParamsPane
 from gd_tui.app.widgets.predictions import PredictionsTable
 from gd_tui.app.widgets.source import SourcePane
+from gd_tui.app.widgets.status import StatusLine
 from gd_tui.backends import BackendMissing, make_machine
 from gd_tui.engine import Config, ConfigError, Machine
 from gd_tui.engine.analysis import reference
-from gd_tui.engine.breakpoints import Breakpoints, Predicate, end_of_epoch, end_of_update, step_done
-from gd_tui.export import write_history
-from gd_tui.lessons import Lesson, LessonError, builtin_names, load_lesson
-from gd_tui.session import Session, SessionError, autosave, capture, restore, save
-
-T = TypeVar("T")
+from gd_tui.engine.breakpoints import Breakpoints
+from gd_tui.lessons import Lesson, LessonError, load_lesson
+from gd_tui.session import Session, SessionError, autosave, capture, restore
 
 LR_LADDER = (0.001, 0.005, 0.01, 0.02, 0.05, 0.1, 0.2, 0.5, 0.8, 1.0, 1.1, 1.5, 2.0, 5.0)
 MINI_BATCH = 16  # the book's mini-batch size (chapter 2)
 MIN_SIZE = (76, 20)  # below this the parameters pane cannot show every number on its line
-SLICE = 1 / 120  # a long run yields to keys this often (escape pauses within a slice)
-FRAME = 1 / 30  # ... redraws the panes at most this often
-CHART_FRAME = 1 / 5  # ... and the chart at most this often
 
 
-class GDApp(App[None]):
+class GDApp(Commands, Runner, App[None]):
     """A terminal step-debugger for gradient descent on y = b + w·x + ε."""
 
     TITLE = "gd-tui"
     CSS_PATH = Path(__file__).parent / "app.tcss"  # absolute: subclasses live elsewhere
     ENABLE_COMMAND_PALETTE = True
     VERTICAL_BREAKPOINTS = [(0, "-short"), (32, "-tall")]
+    # A zoomed pane keeps, under it, where the run stands, the next step and the keys.
+    ALLOW_IN_MAXIMIZED_VIEW = "StatusLine, NextStepLine, KeyBar"
+    # Escape pauses a run first (action_pause), then restores a zoomed pane.
+    ESCAPE_TO_MINIMIZE = False
 
-    # The one list of keys: the key bar, the help screen and the palette are built from it.
-    BINDINGS = [
-        Binding("n,space,right", "next", "Step", tooltip="Execute exactly one step"),
-        Binding("p,left", "back", "Back", tooltip="Undo exactly one step"),
-        Binding(
-            "u", "run_update", "Update", show=False, tooltip="Run to the end of the current update (through step 5)"
-        ),
-        Binding("e", "run_epoch", "Epoch", tooltip="Run to the end of the current epoch"),
-        Binding("c", "continue", "Continue", tooltip="Run until a breakpoint fires; c or escape pauses"),
-        Binding("escape", "pause", "Pause", show=False, tooltip="Pause a running continue"),
-        *(
-            Binding(
-                str(k), f"run_to_step({k})", f"To step {k}", show=False, tooltip=f"Run until step {k} has just executed"
-            )
-            for k in range(6)
-        ),
-        Binding("r", "reset", "Reset", tooltip="Reset to before step 0"),
-        Binding("plus,equals_sign", "lr_up", "lr+", show=False, tooltip="Learning rate up the ladder"),
-        Binding("minus", "lr_down", "lr-", show=False, tooltip="Learning rate down the ladder"),
-        Binding("m", "cycle_mode", "Mode", show=False, tooltip="Cycle batch → mini-batch → stochastic"),
-        Binding("b", "breakpoints", "Breaks", show=False, tooltip="Breakpoints dialog"),
-        Binding("l", "log_scale", "Log", show=False, tooltip="Log scale on the chart"),
-        Binding(
-            "t", "next_chart", "Chart", show=False, tooltip="Cycle the charts: " + ", ".join(t for _, t, _ in TABS)
-        ),
-        Binding("i", "lesson", "Lesson", show=False, tooltip="The lesson's note: what to watch for"),
-        Binding("s", "save", "Save", show=False, tooltip="Save the session to a file (gd-tui --resume FILE)"),
-        Binding("pagedown", "table_page(1)", "Table ↓", show=False, tooltip="Page the predictions table down"),
-        Binding("pageup", "table_page(-1)", "Table ↑", show=False, tooltip="Page the predictions table up"),
-        Binding("question_mark,f1", "help", "Help", tooltip="Every key, and what each of the six steps does"),
-        Binding("q", "quit", "Quit", tooltip="Quit"),
-        Binding("ctrl+c", "quit", "Quit", show=False, priority=True, tooltip="Quit"),
-    ]
+    # From the one table of keys (keys.py), as are the key bar, the help and the palette.
+    BINDINGS = bindings()
 
     def __init__(
         self,
@@ -120,6 +91,7 @@ class GDApp(App[None]):
             self.view.breakpoints = breakpoints
         self._show_lesson = show_lesson and session is None and lesson is not None and lesson.name != "book"
         self._run_active = False
+        self._focus_before_small: Widget | None = None
         self._drawn_at = self._chart_drawn_at = 0.0  # when a run last redrew (perf_counter)
         self._show_pending = False
         self.autosaved: Path | None = None
@@ -145,7 +117,11 @@ class GDApp(App[None]):
             GradientsPane(id="gradients"),
             ParamsPane(id="params"),
         )
-        self._panes = (source, params, loss, gradients, self._table, self._next_step)
+        self._status = StatusLine(id="status")
+        self._panes = (source, params, loss, gradients, self._table, self._next_step, self._status)
+        # The panes take focus: tab moves it, z zooms the one that has it.
+        for pane in (source, loss, gradients, params, self._table, self._chart):
+            pane.can_focus = True
         with Row(id="main"):
             with Column(id="left"):
                 yield source
@@ -155,6 +131,7 @@ class GDApp(App[None]):
                 yield params
                 yield self._table
                 yield self._chart
+        yield self._status
         yield self._next_step
         yield Static(id="too-small")
         yield KeyBar()
@@ -163,6 +140,7 @@ class GDApp(App[None]):
         return CachedScreen(id="_default")
 
     def on_mount(self) -> None:
+        self._chart.focus()
         self.show_state()
         loop = asyncio.get_running_loop()
         # A dropped SSH connection sends SIGHUP; a kill sends SIGTERM. Both save the
@@ -201,7 +179,14 @@ class GDApp(App[None]):
         small = width < MIN_SIZE[0] or height < MIN_SIZE[1]
         # On the app, not self.screen: a dialog may be on top when the terminal resizes.
         self.set_class(small, "too-small")
+        main = self.screen_stack[0]
+        if not small and main.focused is None:
+            # The hidden panes lost the focus to the notice: the pane that had it gets it back.
+            main.set_focus(self._focus_before_small or self._chart)
         if small:
+            if main.focused is not None:
+                self._focus_before_small = main.focused
+            main.minimize()  # the notice, not a pane cut to pieces
             self.query_one("#too-small", Static).update(
                 f"The terminal is {width}x{height}; gd-tui needs at least {MIN_SIZE[0]}x{MIN_SIZE[1]}. "
                 "Enlarge it to go on (nothing is lost)."
@@ -254,96 +239,11 @@ class GDApp(App[None]):
         self.machine.back()
         self._act()
 
-    def action_run_update(self) -> None:
-        predicate = end_of_update()
-        self._start(lambda: predicate, "end of update")
-
-    def action_run_epoch(self) -> None:
-        predicate = end_of_epoch(self.machine.state)
-        self._start(lambda: predicate, "end of epoch")
-
-    def action_run_to_step(self, step: int) -> None:
-        if step == 0 and self.machine.state.t > 0:
-            self._act("Step 0 runs once per session: r resets to before it.")
-            return
-        predicate = step_done(step)
-        self._start(lambda: predicate, f"step {step} done")
-
-    def action_continue(self) -> None:
-        if self._run_active:
-            self._stop("Paused.")
-            return
-        # Built again each time slice, so breakpoints changed mid-run apply to this run.
-        self._start(lambda: self.view.breakpoints.predicate(self._previous_loss), None)
-
-    def _previous_loss(self) -> float | None:
-        """The loss of the last completed update ("loss went up" compares with it)."""
-        losses = self.machine.history.update_loss
-        return float(losses.values[-1]) if len(losses) else None
-
-    def action_pause(self) -> None:
-        if self._run_active:
-            self._stop("Paused.")
-
     def action_reset(self) -> None:
         self._stop()
         self.machine.reset()
         self.view.fresh = True
         self._act("Reset: back to before step 0.")
-
-    def _start(self, predicate: Callable[[], Predicate], target: str | None) -> None:
-        """Run toward `target`; short runs finish within this key press, long ones go on in a worker."""
-        self._stop()
-        if self.machine.state.diverged:
-            self._act("The run has diverged: step back (p), lower the learning rate (-) or reset (r).")
-            return
-        self._run_active = True
-        # A key press that finishes at once must not wait for a worker: the next press
-        # (a held key, fast typing) would otherwise cancel it before it ran.
-        if not self._slice(predicate, target):
-            self.say("Running… (c or escape pauses)" if target is None else f"Running to {target}… (escape stops)")
-            # A partial, not a coroutine: a run cancelled before it starts leaves nothing unawaited.
-            self.run_worker(partial(self._run, predicate, target), exclusive=True, group="run")
-
-    def _stop(self, message: str | None = None) -> None:
-        if self._run_active:
-            self._run_active = False
-            self.workers.cancel_group(self, "run")
-            self._act(message or "")
-
-    def _slice(self, make_predicate: Callable[[], Predicate], target: str | None) -> bool:
-        """Run for one frame's time; True when the run is over (target, breakpoint or divergence)."""
-        machine = self.machine
-        predicate = make_predicate()
-        deadline = time.perf_counter() + SLICE
-        hit = False
-
-        def stop_here(state: object) -> bool:
-            nonlocal hit
-            hit = predicate(state)  # type: ignore[arg-type]
-            return hit or time.perf_counter() > deadline
-
-        reason = machine.run_until(stop_here)
-        if reason != "diverged" and not hit:
-            now = time.perf_counter()
-            if now - self._drawn_at >= FRAME:
-                chart = now - self._chart_drawn_at >= CHART_FRAME
-                self.show_state(chart=chart)
-                self._drawn_at = now
-                if chart:
-                    self._chart_drawn_at = now
-            return False
-        self._run_active = False
-        message = ""
-        if hit and target is None:
-            message = f"Breakpoint: {self.view.breakpoints.which(machine.state, self._previous_loss)}."
-        self._act(message)
-        return True
-
-    async def _run(self, predicate: Callable[[], Predicate], target: str | None) -> None:
-        """Go on in time slices so keys and redraws get their turn."""
-        while self._run_active and not self._slice(predicate, target):
-            await asyncio.sleep(0)
 
     # --- settings ----------------------------------------------------------------
 
@@ -353,7 +253,7 @@ class GDApp(App[None]):
         except ConfigError as error:
             self._act(f"Refused: {error}")
             return
-        self._act(f"Learning rate {lr:g} from the next update on.")
+        self._act(lr_message(self.machine))
 
     def action_lr_up(self) -> None:
         lr = self.machine.state.lr
@@ -377,7 +277,7 @@ class GDApp(App[None]):
         except ConfigError as error:
             self._act(f"Refused: {error}")
             return
-        self._act(f"Batch size {batch_size} ({self.machine.mode}) from the next batch on.")
+        self._act(batch_size_message(self.machine))
 
     def action_cycle_mode(self) -> None:
         n_train = self.machine.data.n_train
@@ -398,20 +298,18 @@ class GDApp(App[None]):
     def action_table_page(self, direction: int) -> None:
         self._table.page(direction)
 
-    def action_breakpoints(self) -> None:
-        def apply(breakpoints: Breakpoints | None) -> None:
-            if breakpoints is not None:
-                self.view.breakpoints = breakpoints
-                self._act("Breakpoints set.")
-
-        from gd_tui.app.screens.breakpoints import BreakpointsScreen
-
-        self.push_screen(BreakpointsScreen(self.view.breakpoints), apply)
+    def action_zoom(self) -> None:
+        screen = self.screen
+        if screen.maximized is not None:
+            screen.minimize()
+            return
+        screen.maximize(screen.focused or self._chart)
+        self._status.show(self.view)
 
     def action_lesson(self) -> None:
         view = self.view
         if view.lesson_note is None:
-            self.say("No lesson is loaded: ctrl+p and type 'lesson' to pick one.")
+            self.say(f"No lesson is loaded: {key_for('command_palette')} and type 'lesson' to pick one.")
             return
         from gd_tui.app.screens.lesson import LessonScreen
 
@@ -435,7 +333,7 @@ class GDApp(App[None]):
         except BackendMissing as error:
             self._act(f"Refused: lesson {lesson.name}: {error}")
             return
-        self._use_machine(machine, f"Lesson {lesson.name} loaded: i shows its note.")
+        self._use_machine(machine, f"Lesson {lesson.name} loaded: {key_for('lesson')} shows its note.")
         self.action_lesson()
 
     def session(self) -> Session:
@@ -452,177 +350,10 @@ class GDApp(App[None]):
             self.autosave_error = str(error)
         self.exit()
 
-    def action_save(self) -> None:
-        def check(text: str) -> str | None:
-            if not text:
-                return "file: type a file name, such as gd-tui-session.json"
-            try:
-                save(self.session(), _typed_path(text))
-            except SessionError as error:
-                return str(error)
-            return None
-
-        def saved(text: str | None) -> None:
-            if text is not None:
-                self._act(f"Saved to {text}: gd-tui --resume {text} comes back here.")
-
-        from gd_tui.app.screens.prompt import PromptScreen
-
-        self._stop()
-        self.push_screen(PromptScreen("Save the session to", "gd-tui-session.json", check), saved)
-
     def action_help(self) -> None:
         from gd_tui.app.screens.help import HelpScreen
 
-        self.push_screen(HelpScreen(self.BINDINGS))
-
-    # --- the command palette --------------------------------------------------
-
-    def get_system_commands(self, screen: Screen[object]) -> Iterable[SystemCommand]:
-        from gd_tui.app.screens.help import key_label
-
-        yield from super().get_system_commands(screen)
-        for binding in self.BINDINGS:
-            if isinstance(binding, Binding) and binding.action not in ("quit",):
-                yield SystemCommand(
-                    f"{binding.tooltip or binding.description} ({key_label(binding.key)})",
-                    binding.description,
-                    lambda action=binding.action: self.run_action(action),
-                )
-        yield SystemCommand("Set learning rate…", "Type an exact learning rate", self._ask_lr)
-        yield SystemCommand("Set batch size…", "Type an exact batch size", self._ask_batch_size)
-        yield SystemCommand("Set seed…", "New data and a new random start", self._ask_seed)
-        yield SystemCommand("Export history…", "Loss per update, the (b, w) path, losses per epoch", self._ask_export)
-        for tab_id, title, _ in tabs_for(self.view):
-            yield SystemCommand(f"Chart: {title}", "Show this chart (t cycles them)", partial(self._show_chart, tab_id))
-        yield from self._torch_commands()
-        for name in builtin_names():
-            yield SystemCommand(
-                f"Lesson: {name}", "Load this chapter 0 experiment", lambda name=name: self._pick_lesson(name)
-            )
-
-    def _torch_commands(self) -> Iterable[SystemCommand]:
-        """The PyTorch mirror: the backend, the model variants, the precision, the graph experiments."""
-        config = self.machine.config
-        other = "numpy" if config.backend == "torch" else "torch"
-        yield SystemCommand(
-            f"Backend: {other}",
-            "The same six steps in PyTorch (chapter 1)" if other == "torch" else "Back to the NumPy engine",
-            partial(self._switch, backend=other),
-        )
-        if config.backend != "torch":
-            return
-        from gd_tui.pytorch import VARIANTS
-        from gd_tui.pytorch.experiments import EXPERIMENTS
-
-        for name, variant in VARIANTS.items():
-            if name != config.model:
-                yield SystemCommand(
-                    f"Model: {variant.title}", "Its code in the source pane", partial(self._switch, model=name)
-                )
-        dtype = "float64" if config.dtype == "float32" else "float32"
-        yield SystemCommand(
-            f"Precision: {dtype}",
-            "torch's dtype; the parity line compares with NumPy",
-            partial(self._switch, dtype=dtype),
-        )
-        for name, (title, _, _) in EXPERIMENTS.items():
-            yield SystemCommand(
-                f"Graph: {title}", "The book's experiment, on the graph tab", partial(self._graph, name)
-            )
-        yield SystemCommand("Graph: the run", "The graph behind the run's loss", partial(self._graph, None))
-
-    def _switch(self, **changes: str) -> None:
-        """A new machine with other torch settings, from before step 0 (the code on screen changes)."""
-        config = self.machine.config.with_changes(**changes)
-        try:
-            machine = make_machine(config)
-        except BackendMissing as error:
-            self._act(f"Refused: {error}")
-            return
-        said = ", ".join(f"{key} {value}" for key, value in changes.items())
-        self._use_machine(machine, f"Now {said}; reset to before step 0.")
-
-    def _graph(self, name: str | None) -> None:
-        self.view.graph_experiment = name
-        self._show_chart("autograd-graph")
-
-    def _pick_lesson(self, name: str) -> None:
-        try:
-            lesson = load_lesson(name)
-        except (LessonError, ConfigError) as error:
-            self._act(f"Refused: {error}")
-            return
-        self.load_lesson(lesson)
-
-    def _ask(self, title: str, value: object, apply: Callable[[str], str]) -> None:
-        """A dialog for one value; `apply` acts on it or raises ValueError, which refuses it in place."""
-
-        def check(text: str) -> str | None:
-            try:
-                self._act(apply(text))
-            except ValueError as error:
-                return str(error)
-            return None
-
-        from gd_tui.app.screens.prompt import PromptScreen
-
-        self.push_screen(PromptScreen(title, str(value), check))
-
-    def _ask_lr(self) -> None:
-        def apply(text: str) -> str:
-            self.machine.set_lr(_parse(float, "lr", text))
-            return f"Learning rate {self.machine.state.lr:g} from the next update on."
-
-        self._ask("Learning rate", self.machine.state.lr, apply)
-
-    def _ask_batch_size(self) -> None:
-        def apply(text: str) -> str:
-            self.machine.set_batch_size(_parse(int, "batch size", text))
-            return f"Batch size {self.machine.state.batch_size} ({self.machine.mode}) from the next batch on."
-
-        self._ask("Batch size", self.machine.state.batch_size, apply)
-
-    def _ask_seed(self) -> None:
-        def apply(text: str) -> str:
-            config = self.machine.config.with_changes(seed=_parse(int, "seed", text))
-            self._use_machine(make_machine(config), f"New data with seed {config.seed}; reset to before step 0.")
-            return self.view.message
-
-        self._ask("Seed", self.machine.config.seed, apply)
-
-    def _ask_export(self) -> None:
-        def apply(text: str) -> str:
-            path = _typed_path(text)
-            if not text or path.is_dir():
-                raise ValueError(f"file: give a file name such as history.csv (got {text!r})")
-            try:
-                updates, epochs = write_history(self.machine, path)
-            except OSError as error:
-                raise ValueError(f"{text}: cannot write ({error.strerror or error})") from None
-            return f"History written to {updates} and {epochs}."
-
-        self._stop()
-        self._ask("Export the history to", "gd-tui-history.csv", apply)
-
-
-def _typed_path(text: str) -> Path:
-    """A file name typed in a dialog, not a shell: expand ~ as the shell would have."""
-    if "\x00" in text:
-        raise SessionError(f"{text!r}: a file name cannot hold a NUL character")
-    try:
-        return Path(text).expanduser()
-    except RuntimeError:  # ~user for a user that does not exist
-        raise SessionError(f"{text}: no such user's home directory") from None
-
-
-def _parse(kind: Callable[[str], T], name: str, text: str) -> T:
-    """int or float from typed text, with a message that names the value."""
-    try:
-        return kind(text)
-    except ValueError:
-        noun = "a whole number" if kind is int else "a number"
-        raise ValueError(f"{name}: must be {noun} (got {text!r})") from None
+        self.push_screen(HelpScreen())
 
 
 def run_app(config: Config | None = None, *, lesson: Lesson | None = None, session: Session | None = None) -> int:

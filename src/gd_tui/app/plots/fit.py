@@ -6,6 +6,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from gd_tui.app.keys import key_for
 from gd_tui.app.plots.geometry import clip_line, finite
 from gd_tui.engine.analysis import Reference
 from gd_tui.engine.data import Dataset
@@ -72,7 +73,7 @@ def fit_lines(
 
     now = line((b, w)) if b is not None else None
     if b is None:
-        note = "n: step 0 draws the first line"
+        note = f"{key_for('next')}: step 0 draws the first line"
     elif not finite(b, w):
         note = "diverged: b, w are not finite"
     elif now is None:

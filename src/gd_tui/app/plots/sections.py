@@ -6,6 +6,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from gd_tui.app.keys import key_for
 from gd_tui.app.plots.geometry import clip_line, finite, window
 from gd_tui.engine.analysis import Reference
 
@@ -52,7 +53,7 @@ def sections(reference: Reference, start: tuple[float, float], b: float, w: floa
     if not finite(b, w):
         return (
             "Diverged: b and w are no longer finite numbers, so no loss curve passes through them. "
-            "p steps back, - lowers the learning rate, r resets."
+            f"{key_for('back')} steps back, {key_for('lr_down')} lowers the learning rate, {key_for('reset')} resets."
         )
     area = window(reference, start, np.array([b]), np.array([w]))
     surface = reference.surface
@@ -64,7 +65,7 @@ def sections(reference: Reference, start: tuple[float, float], b: float, w: floa
         size = f"{loss:.3g}" if finite(loss) else "too large for a float"
         return (
             f"b = {b:.3g}, w = {w:.3g} are far from the minimum (the loss is {size}): the run is diverging. "
-            "p steps back, - lowers the learning rate, r resets."
+            f"{key_for('back')} steps back, {key_for('lr_down')} lowers the learning rate, {key_for('reset')} resets."
         )
     w_values = np.linspace(*area.w_range, SECTION_POINTS)
     b_values = np.linspace(*area.b_range, SECTION_POINTS)

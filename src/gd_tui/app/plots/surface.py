@@ -6,6 +6,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from gd_tui.app.keys import key_for
 from gd_tui.app.plots.geometry import Window, finite, window
 from gd_tui.engine.analysis import LossSurface, Reference
 
@@ -94,7 +95,7 @@ def surface_series(reference: Reference, path: np.ndarray) -> SurfaceSeries:
     inside = area.contains(b, w)
     now: tuple[float, float] | None = None
     if not len(path):
-        note = "n: step 0 draws the start"
+        note = f"{key_for('next')}: step 0 draws the start"
     elif not finite(*path[-1]):
         note = "diverged: b, w are not finite"
     elif not inside[-1]:

@@ -1,16 +1,16 @@
-"""Help: every key (from the App's BINDINGS) and what each of the six steps does."""
+"""Help: every key (from the key table, keys.py) and what each of the six steps does."""
 
 from __future__ import annotations
-
-from collections.abc import Iterable
 
 from rich.table import Table
 from rich.text import Text
 from textual.app import ComposeResult
-from textual.binding import Binding, BindingType
+from textual.binding import Binding
 from textual.containers import VerticalScroll
 from textual.screen import ModalScreen
 from textual.widgets import Static
+
+from gd_tui.app.keys import help_rows
 
 STEPS = (
     ("0 initialize", "draw random b and w: where gradient descent starts"),
@@ -21,37 +21,18 @@ STEPS = (
     ("5 repeat", "next batch; after the last one the epoch ends and the validation loss is computed"),
 )
 
-KEY_NAMES = {"space": "space", "right": "→", "left": "←", "plus": "+", "minus": "-", "equals_sign": "=",
-             "question_mark": "?", "escape": "esc", "pagedown": "PgDn", "pageup": "PgUp"}  # fmt: skip
-
-
-def key_label(keys: str) -> str:
-    """'n,space,right' -> 'n space →'."""
-    return " ".join(KEY_NAMES.get(key, key) for key in keys.split(","))
-
 
 class HelpScreen(ModalScreen[None]):
     """The keys and the six steps; any of escape, ? or q closes it."""
 
     BINDINGS = [Binding("escape,question_mark,q,f1", "close", "Close")]
 
-    def __init__(self, bindings: Iterable[BindingType]) -> None:
-        super().__init__()
-        self._listed = [b for b in bindings if isinstance(b, Binding)]
-
     def compose(self) -> ComposeResult:
         keys = Table.grid(padding=(0, 2))
         keys.add_column(style="bold")
         keys.add_column()
-        digits = [b for b in self._listed if b.key.isdigit()]
-        for binding in self._listed:
-            if binding in digits[1:]:
-                continue
-            if binding is digits[0]:
-                keys.add_row("0–5", "Run until step k has just executed")
-                continue
-            keys.add_row(key_label(binding.key), binding.tooltip or binding.description)
-        keys.add_row("ctrl+p", "Command palette: every action, exact lr, batch size, seed")
+        for _, shown, what in help_rows():
+            keys.add_row(shown, what)
         steps = Table.grid(padding=(0, 2))
         steps.add_column(style="bold")
         steps.add_column()

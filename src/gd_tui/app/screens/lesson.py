@@ -9,6 +9,8 @@ from textual.containers import VerticalScroll
 from textual.screen import ModalScreen
 from textual.widgets import Static
 
+from gd_tui.app.keys import key_for
+
 
 class LessonScreen(ModalScreen[None]):
     """Shown when a lesson starts and on `i`; escape, enter, space or i closes it."""
@@ -24,7 +26,8 @@ class LessonScreen(ModalScreen[None]):
         with VerticalScroll(id="help"):
             yield Static(Text(self._title, style="bold underline"))
             yield Static(Text(self._note.strip()))
-            yield Static(Text("\nenter, space or escape to start · i shows this again", style="dim"))
+            again = key_for("lesson")
+            yield Static(Text(f"\nenter, space or escape to start · {again} shows this again", style="dim"))
 
     def action_close(self) -> None:
         self.dismiss(None)

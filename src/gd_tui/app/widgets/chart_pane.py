@@ -5,6 +5,7 @@ from __future__ import annotations
 from textual.app import ComposeResult
 from textual.widgets import ContentSwitcher
 
+from gd_tui.app.keys import key_for
 from gd_tui.app.view import View
 from gd_tui.app.widgets.charts import LossChart
 from gd_tui.app.widgets.fit_chart import FitChart
@@ -14,7 +15,7 @@ from gd_tui.app.widgets.lines import set_titles
 from gd_tui.app.widgets.sections_chart import SectionsChart
 from gd_tui.app.widgets.surface_chart import SurfaceChart
 
-NOTE = "t: next chart"  # after the chart's title
+NOTE = f"{key_for('next_chart')}: next chart"  # after the chart's title
 
 # (id, title, widget class): the order `t` cycles in.
 TABS = (

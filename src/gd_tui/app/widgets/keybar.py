@@ -1,4 +1,4 @@
-"""The key bar: the keys to remember, one line under the panes, read from the app's bindings.
+"""The key bar: the keys to remember, one line under the panes, read from the key table (keys.py).
 
 It looks like Textual's Footer but is a single line of text. The Footer builds a
 widget per key once the bindings are known, which lays the screen out twice more
@@ -8,11 +8,10 @@ the line above it.
 
 from __future__ import annotations
 
-from dataclasses import replace
-
 from rich.text import Text
 from textual.binding import Binding
 
+from gd_tui.app.keys import KEY_NAMES, bar_keys
 from gd_tui.app.widgets.lines import LinesView
 
 
@@ -47,11 +46,10 @@ class KeyBar(LinesView):
         key = self.get_component_rich_style("keybar--key")
         description = self.get_component_rich_style("keybar--description")
         left = Text("", end="")
-        for binding in app.BINDINGS:
-            if isinstance(binding, Binding) and binding.show:
-                first_key = replace(binding, key=binding.key.split(",")[0].strip())  # as the Footer shows it
-                left.append(f" {app.get_key_display(first_key)} ", key)
-                left.append(f"{binding.description} ", description)
+        for entry in bar_keys():
+            first = entry.names[0]  # as the Footer shows it
+            left.append(f" {KEY_NAMES.get(first, first)} ", key)
+            left.append(f"{entry.label} ", description)
         right = Text("", end="")
         if app.ENABLE_COMMAND_PALETTE:
             palette = Binding(app.COMMAND_PALETTE_BINDING, "command_palette", "palette")

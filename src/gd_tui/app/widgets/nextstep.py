@@ -5,6 +5,7 @@ from __future__ import annotations
 from rich.text import Text
 
 from gd_tui.app.format import plural
+from gd_tui.app.keys import key_for
 from gd_tui.app.view import View
 from gd_tui.app.widgets.lines import LinesView
 from gd_tui.engine import STEP_NAMES
@@ -52,7 +53,7 @@ def divergence_banner(view: View) -> str | None:
     )
     return (
         f"DIVERGED in update {update} (epoch {epoch}), step {step} {STEP_NAMES[step]}: {why}. "
-        "Press p to step back, - to lower lr, r to reset."
+        f"Press {key_for('back')} to step back, {key_for('lr_down')} to lower lr, {key_for('reset')} to reset."
     )
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from gd_tui.app.keys import key_for
 from gd_tui.app.plots.sections import Section, sections
 from gd_tui.app.view import View
 from gd_tui.app.widgets.chart_base import Chart
@@ -21,7 +22,10 @@ class SectionsChart(Chart):
         """The two sections handed to plotext, or the sentence shown instead."""
         state = view.machine.state
         if state.b is None or state.w is None:
-            return "The cross-sections cut the loss surface through the current (b, w): step 0 (n) draws them."
+            return (
+                "The cross-sections cut the loss surface through the current (b, w): "
+                f"step 0 ({key_for('next')}) draws them."
+            )
         path = view.machine.history.path.values
         start = (float(path[0, 0]), float(path[0, 1]))
         return sections(view.reference, start, scalar(state.b), scalar(state.w))  # type: ignore[arg-type]

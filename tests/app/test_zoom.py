@@ -1,0 +1,90 @@
+"""Zoom (z) and focus (tab, shift+tab): one pane takes the screen, stepping goes on, z or escape restores."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from gd_tui.app import GDApp
+from gd_tui.engine.breakpoints import Breakpoints
+
+SIZE = (80, 24)
+Text = Callable[[Any, str], str]
+PANES = ["source", "loss", "gradients", "params", "predictions", "chart"]  # the order tab visits them
+
+
+async def test_the_chart_has_focus_at_start_and_tab_visits_every_pane(screen: Callable[[Any], str]) -> None:
+    app = GDApp()
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        assert app.focused is not None and app.focused.id == "chart"
+        assert "━Loss history" in screen(app), "the focused pane's top line should be heavy"
+        visited = []
+        for _ in PANES:
+            await pilot.press("tab")
+            assert app.focused is not None
+            visited.append(app.focused.id)
+        assert visited == PANES
+        await pilot.press("shift+tab")
+        assert app.focused is not None and app.focused.id == "predictions"
+        shown = screen(app)
+        assert "━Predictions" in shown and "━Loss history" not in shown, "one heavy line: the focused pane's"
+        await pilot.press("n")
+        assert app.machine.state.t == 1, "a focused pane keeps no key from the app"
+
+
+async def test_z_zooms_the_chart_to_18_rows_and_stepping_goes_on(screen: Callable[[Any], str], pane: Text) -> None:
+    app = GDApp()
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("e", "z")
+        await pilot.pause()
+        chart = app.query_one("#chart")
+        assert app.screen.maximized is chart
+        assert chart.content_region.height >= 18
+        assert app.query_one("#params").region.height == 0, "the other panes are hidden"
+        status = pane(app, "#status")
+        assert "epoch 1" in status and "b 0.801195" in status and "loss " in status
+        for key, moved in (("n", 1), ("n", 1), ("p", -1), ("3", 2)):
+            before = app.machine.state.t
+            await pilot.press(key)
+            await pilot.pause()
+            assert app.machine.state.t == before + moved
+            assert app.screen.maximized is chart, f"{key} should keep the zoom"
+        assert "step 3 gradients ✓" in pane(app, "#status")
+        assert "Next: step 4" in screen(app)
+        await pilot.press("z")
+        await pilot.pause()
+        assert app.screen.maximized is None
+        assert app.query_one("#params").region.height > 0
+        await pilot.press("z", "escape")
+        await pilot.pause()
+        assert app.screen.maximized is None
+
+
+async def test_a_zoomed_table_shows_15_rows_with_every_column(pane: Text) -> None:
+    app = GDApp()
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("n", "n", "n", "shift+tab", "z")
+        await pilot.pause()
+        table = app.query_one("#predictions")
+        assert app.screen.maximized is table
+        rows = [line for line in pane(app, "#predictions").splitlines() if line.split() and line.split()[0].isdigit()]
+        visible = rows[: table.content_region.height - 1]  # under the header
+        assert len(visible) >= 15
+        assert all(len(row.split()) == len(pane(app, "#predictions").splitlines()[0].split()) for row in visible)
+
+
+async def test_escape_pauses_a_zoomed_run_first_then_restores(until: Any, press: Any, pane: Text) -> None:
+    app = GDApp(breakpoints=Breakpoints())
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("z")
+        await press(pilot, "c")
+        await until(pilot, lambda: app.machine.state.epoch > 2)
+        await press(pilot, "escape")
+        await pilot.pause()
+        assert not app._run_active
+        assert app.screen.maximized is not None, "the first escape pauses the run"
+        assert "Paused." in pane(app, "#next")
+        await pilot.press("escape")
+        await pilot.pause()
+        assert app.screen.maximized is None
