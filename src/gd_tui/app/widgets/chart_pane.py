@@ -41,7 +41,9 @@ class ChartPane(ContentSwitcher, FrameCache):
     def __init__(self, *, id: str | None = None) -> None:
         super().__init__(id=id, initial=TABS[0][0])
         self._view: View | None = None
-        self._charts = {tab_id: widget(id=tab_id) for tab_id, _title, widget in TABS + TORCH_TABS}
+        self._charts = {tab_id: widget(id=tab_id) for tab_id, _title, widget in TABS}
+        # The torch backend's charts join when first shown: a NumPy session never builds or restyles them.
+        self._later = {tab_id: widget for tab_id, _title, widget in TORCH_TABS}
 
     def compose(self) -> ComposeResult:
         yield from self._charts.values()
@@ -70,6 +72,9 @@ class ChartPane(ContentSwitcher, FrameCache):
 
     def select(self, tab_id: str) -> str:
         """Show the chart with this id; returns its title."""
+        if tab_id not in self._charts:
+            chart = self._charts[tab_id] = self._later[tab_id](id=tab_id)
+            self.mount(chart)
         self.current = tab_id
         if self._view is not None:
             self.show(self._view)
