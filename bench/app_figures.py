@@ -7,7 +7,8 @@ import gc
 import time
 from typing import Any
 
-from common import Figure, median, ms
+from common import Figure, load_now, median, ms
+from common import ratios as ratios_of
 from gd_tui.engine import Config, Machine
 
 
@@ -64,7 +65,8 @@ async def _chart_times(long_updates: int, repeats: int, size: tuple[int, int]) -
 
 def chart_figure(quick: bool) -> Figure:
     """Chart redraw (data preparation and plotext's build) after a long run vs after 10 updates; the worst chart."""
-    long_updates, repeats = (10_000, 5) if quick else (1_000_000, 15)
+    long_updates, repeats = (2_000, 3) if quick else (1_000_000, 15)
+    load = load_now()
     found = asyncio.run(_chart_times(long_updates, repeats, (80, 24)))
     ratios = {title: median(entry["times"]["long"]) / median(entry["times"]["short"]) for title, entry in found.items()}
     worst = max(ratios, key=lambda title: ratios[title])
@@ -79,6 +81,8 @@ def chart_figure(quick: bool) -> Figure:
         direction="max",
         unit="×",
         value=ratios[worst],
+        runs=ratios_of(found[worst]["times"]["long"], found[worst]["times"]["short"]),
+        load=load,
         subject=f"{worst}: {ms(long_median)} after {long_updates:,} updates",
         reference=f"{worst}: {ms(short_median)} after 10 updates",
         notes=(

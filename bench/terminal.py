@@ -118,6 +118,11 @@ class Terminal:
                 continue  # a thread that has just ended
         return total / 1e9
 
+    def faults(self) -> int:
+        """Minor page faults of the whole process so far (every thread): memory touched for the first time."""
+        fields = Path(f"/proc/{self.pid}/stat").read_text().rsplit(")", 1)[1].split()
+        return int(fields[7])  # minflt, the 10th field of /proc/PID/stat (the 8th after the name)
+
     def rss(self) -> int:
         """Resident memory in bytes."""
         for line in Path(f"/proc/{self.pid}/status").read_text().splitlines():

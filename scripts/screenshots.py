@@ -22,6 +22,8 @@ SHOTS: Sequence[tuple[str, tuple[int, int], str, Sequence[str]]] = (
     ("mini-batch", (120, 40), "book", ("m", "e", "e", "e", "3")),
     ("diverged", (80, 24), "lr-too-high", ("e",) * 700),
     ("help", (80, 24), "book", ("question_mark",)),
+    ("zoomed-chart", (80, 24), "book", ("e",) * 30 + ("3", "z")),
+    ("notes", (80, 24), "book", ("e",) * 3 + ("plus", "plus", "c", "i")),
     ("surface-scaled", (120, 40), "scaled", ("t", "t") + ("e",) * 5 + ("3",)),
     ("cross-sections", (120, 40), "book", ("t", "t", "t") + ("e",) * 3 + ("3",)),
 )

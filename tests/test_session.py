@@ -15,6 +15,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from gd_tui import session as sessions
+from gd_tui.csvfile import machine as new_machine
 from gd_tui.engine import Config, Machine, State
 from gd_tui.engine.breakpoints import Breakpoints
 from gd_tui.session import Session, SessionError, capture, load, loads, restore, save
@@ -151,7 +152,7 @@ def test_csv_session_resumes_from_another_directory(tmp_path: Path, monkeypatch:
     rows = "".join(f"{i / 10!r},{1 + 2 * i / 10 + (-1) ** i * 0.05!r}\n" for i in range(30))
     (tmp_path / "work" / "data.csv").write_text("x,y\n" + rows)
     monkeypatch.chdir(tmp_path / "work")
-    machine = Machine(Config(data="data.csv", batch_size=4))
+    machine = new_machine(Config(data="data.csv", batch_size=4))
     machine.goto(333)
     session = capture(machine)
     assert session.config.data == str(tmp_path / "work" / "data.csv")  # stored absolute
@@ -166,7 +167,7 @@ def test_csv_session_resumes_from_another_directory(tmp_path: Path, monkeypatch:
 def test_changed_data_file_is_refused(tmp_path: Path) -> None:
     data = tmp_path / "data.csv"
     data.write_text("x,y\n" + "".join(f"{i},{2 * i}\n" for i in range(10)))
-    machine = Machine(Config(data=str(data)))
+    machine = new_machine(Config(data=str(data)))
     machine.goto(20)
     path = save(capture(machine), tmp_path / "s.json")
     data.write_text("x,y\n" + "".join(f"{i},{3 * i}\n" for i in range(10)))
@@ -177,7 +178,7 @@ def test_changed_data_file_is_refused(tmp_path: Path) -> None:
 def test_missing_data_file_is_refused(tmp_path: Path) -> None:
     data = tmp_path / "data.csv"
     data.write_text("x,y\n" + "".join(f"{i},{2 * i}\n" for i in range(10)))
-    path = save(capture(Machine(Config(data=str(data)))), tmp_path / "s.json")
+    path = save(capture(new_machine(Config(data=str(data)))), tmp_path / "s.json")
     data.unlink()
     with pytest.raises(SessionError, match=r"the session's data: .*no such file"):
         sessions.check(load(path))
@@ -234,7 +235,9 @@ def test_save_to_a_directory_or_a_missing_directory(tmp_path: Path) -> None:
 def test_state_dir_follows_xdg(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("XDG_STATE_HOME", str(tmp_path / "state"))
     assert sessions.state_dir() == tmp_path / "state" / "gd-tui"
-    assert sessions.last_session_path() == tmp_path / "state" / "gd-tui" / "autosave.json"
+    assert sessions.last_session_path() is None  # nothing saved yet
+    name = sessions.autosave_path(when=0, pid=4242).name
+    assert name.startswith("autosave-") and name.endswith("-4242.json")
     monkeypatch.setenv("HOME", str(tmp_path / "home"))
     for unset in ("", "relative/path"):  # the XDG spec: ignore empty and relative values
         monkeypatch.setenv("XDG_STATE_HOME", unset)
@@ -305,7 +308,19 @@ MALFORMED: dict[str, tuple[str, str]] = {
     ),
     "setting unknown name": (
         edited(lambda d: d["position"].update(settings=[[1, "momentum", 0.9]])),
-        'position.settings[0][1]: must be "lr" or "batch_size"',
+        'position.settings[0][1]: must be "lr", "batch_size" or "optimizer"',
+    ),
+    "setting unknown optimizer": (
+        edited(lambda d: d["position"].update(settings=[[1, "optimizer", "lbfgs"]])),
+        "position.settings[0][2]: must be one of sgd, momentum, nesterov, adagrad, rmsprop, adam (got 'lbfgs')",
+    ),
+    "config betas not a pair": (
+        edited(lambda d: d["config"].update(betas=[0.9])),
+        "config.betas: must be a list of two numbers",
+    ),
+    "config momentum out of range": (
+        edited(lambda d: d["config"].update(momentum=1.0)),
+        "config.momentum: must be at least 0 and below 1 (got 1.0)",
     ),
     "setting bad lr": (
         edited(lambda d: d["position"].update(settings=[[1, "lr", 0]])),
@@ -339,6 +354,37 @@ MALFORMED: dict[str, tuple[str, str]] = {
     "fingerprint not hex": (edited(lambda d: d.update(data_sha256="xyz")), "data_sha256: must be 64"),
     "check b not a number": (edited(lambda d: d["check"].update(b="one")), "check.b: must be a number"),
     "check missing w": (edited(lambda d: d["check"].pop("w")), "check.w: is missing"),
+    # Nothing a file holds may reach the terminal: NUL, ESC and newlines are refused in text.
+    "lesson with a NUL byte": (
+        edited(lambda d: d.update(lesson="a\x00b")),
+        "lesson: must be one line of text of at most 200 characters, no control characters (got 'a\\x00b')",
+    ),
+    "lesson with ESC": (
+        edited(lambda d: d.update(lesson="\x1b]2;TITLE\x1b\\")),
+        "lesson: must be one line of text of at most 200 characters, no control characters "
+        "(got '\\x1b]2;TITLE\\x1b\\\\')",
+    ),
+    "data path with a NUL byte": (
+        edited(lambda d: d["config"].update(data="a\x00b.csv")),
+        "config.data: 'a\\x00b.csv': a file name cannot hold a NUL character",
+    ),
+    # One table of limits: what no dialog, flag or lesson accepts, no session holds either.
+    "epoch reached beyond the limit": (
+        edited(lambda d: d["breakpoints"].update(epoch_reached=2_000_000_000)),
+        "breakpoints.epoch_reached: must be from 1 to 10000000 (got 2000000000)",
+    ),
+    "epoch reached zero": (
+        edited(lambda d: d["breakpoints"].update(epoch_reached=0)),
+        "breakpoints.epoch_reached: must be from 1 to 10000000 (got 0)",
+    ),
+    "loss below zero": (
+        edited(lambda d: d["breakpoints"].update(loss_below=0)),
+        "breakpoints.loss_below: must be above 0 (got 0.0)",
+    ),
+    "start batch size beyond the limit": (
+        edited(lambda d: d["position"]["start"].update(batch_size=10**9)),
+        "position.start.batch_size: must be from 1 to 10000000 (got 1000000000)",
+    ),
 }
 
 
@@ -353,6 +399,11 @@ def test_malformed_session_is_refused_with_one_line(tmp_path: Path, case: str) -
     assert "\n" not in message
     assert message.startswith(str(path)), message
     assert words in message, message
+    if case in EXACT:
+        assert message == f"{path}: {words}"
+
+
+EXACT = {name for name in MALFORMED if list(MALFORMED).index(name) >= list(MALFORMED).index("lesson with a NUL byte")}
 
 
 def test_good_document_loads() -> None:
@@ -360,7 +411,8 @@ def test_good_document_loads() -> None:
     assert session.t == 150 and session.settings == ((100, "lr", 0.2),)
 
 
-def test_oversized_file_is_refused_without_reading_it_all(tmp_path: Path) -> None:
+def test_oversized_file_is_refused_without_reading_it_all(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(sessions, "MAX_SESSION_BYTES", 1_000_000)  # the real limit is 64 MB: too big to write here
     path = tmp_path / "big.json"
     path.write_text(GOOD_TEXT + " " * 1_000_001, encoding="utf-8")
     with pytest.raises(SessionError, match="larger than 1000000 bytes"):
@@ -420,7 +472,120 @@ def test_integer_floats_in_config_give_the_same_numbers() -> None:
     assert_same(machine, restore(session))
 
 
-def test_too_many_settings_to_save_is_refused(tmp_path: Path) -> None:
-    session = replace(capture(Machine()), settings=tuple((0, "lr", 0.1) for _ in range(40_000)))
-    with pytest.raises(SessionError, match="larger than 1000000 bytes"):
+def test_too_many_settings_to_save_is_refused(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(sessions, "MAX_SETTINGS", 1000)
+    session = replace(capture(Machine()), settings=tuple((t, "lr", 0.1) for t in range(1001)))
+    with pytest.raises(SessionError) as caught:
         save(session, tmp_path / "s.json")
+    assert str(caught.value) == (
+        "the session holds 1001 setting changes, more than the 1000 a session file takes; reset to start a shorter one"
+    )
+    assert not list(tmp_path.iterdir())
+
+
+# --- setting changes: collapsed at one step, and many of them still save ------------
+
+
+def test_changes_at_the_same_step_collapse_into_one(tmp_path: Path) -> None:
+    """`m` held for 22,000 presses at one step once made a session too large to save."""
+    machine = Machine()
+    machine.goto(5)
+    for press in range(22_000):
+        machine.set_batch_size((16, 1, 80)[press % 3])
+        machine.set_lr((0.1, 0.2)[press % 2])
+    assert machine.settings_log == [(5, "batch_size", 16), (5, "lr", 0.2)]
+    resumed = round_trip(machine, tmp_path)
+    assert resumed.settings_log == machine.settings_log
+    assert (resumed.state.batch_size, resumed.state.lr) == (16, 0.2)
+
+
+def test_a_change_stepped_back_over_collapses_with_the_one_there(tmp_path: Path) -> None:
+    machine = Machine()
+    machine.goto(5)
+    machine.set_lr(0.2)
+    machine.advance()
+    machine.set_lr(0.5)
+    machine.back()  # the change made at step 6 now stands at 5, where 0.2 was set
+    assert machine.settings_log == [(5, "lr", 0.5)]
+    assert_same(machine, round_trip(machine, tmp_path))
+
+
+def test_100000_changes_at_different_steps_save_and_resume(tmp_path: Path) -> None:
+    """Built as a file, not by a Machine: one replay (the resume) is the test's whole cost."""
+    changes = tuple((t, "lr", (0.1, 0.05)[t % 2]) for t in range(1, 100_001))
+    session = Session(Config(batch_size=16), t=100_000, settings=changes)
+    path = save(session, tmp_path / "long.json")
+    assert path.stat().st_size < sessions.MAX_SESSION_BYTES
+    resumed = restore(load(path))
+    assert resumed.settings_log == list(changes)
+    assert (resumed.state.t, resumed.state.lr) == (100_000, 0.1)
+
+
+# --- autosaves: one file per session, the newest resumed, the oldest pruned ---------
+
+
+def test_each_autosave_gets_its_own_file_and_the_newest_is_resumed(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("XDG_STATE_HOME", str(tmp_path / "state"))
+    first, second = Machine(Config(seed=42)), Machine(Config(seed=7))
+    first.goto(20)
+    second.goto(7)
+    saved = [sessions.autosave(capture(machine)) for machine in (first, second)]
+    assert saved[0] != saved[1] and all(path.is_file() for path in saved)
+    os.utime(saved[0], ns=(1, 1))  # the first is the older, whatever the clock's resolution
+    assert sessions.autosaves() == [saved[1], saved[0]]
+    assert sessions.last_session_path() == saved[1]
+    assert restore(load(saved[0])).state.t == 20 and restore(load(saved[1])).state.t == 7
+
+
+def test_only_the_newest_autosaves_are_kept_and_the_removal_is_said(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("XDG_STATE_HOME", str(tmp_path / "state"))
+    text = sessions.dumps(capture(Machine()))
+    directory = sessions.state_dir()
+    directory.mkdir(parents=True)
+    for index in range(sessions.KEEP_AUTOSAVES + 2):
+        path = directory / f"autosave-20260101-0000{index:02d}-{100 + index}.json"
+        path.write_text(text)
+        os.utime(path, ns=(index * 10**9, index * 10**9))
+    newest = sessions.autosave(capture(Machine()))
+    lines = sessions.autosave_report(newest, None)
+    assert lines == [
+        f"gd-tui: the session was saved to {newest}; gd-tui --resume brings it back",
+        f"gd-tui: removed the oldest autosave {directory / 'autosave-20260101-000002-102.json'} "
+        "(the newest 20 are kept)",
+        f"gd-tui: removed the oldest autosave {directory / 'autosave-20260101-000001-101.json'} "
+        "(the newest 20 are kept)",
+        f"gd-tui: removed the oldest autosave {directory / 'autosave-20260101-000000-100.json'} "
+        "(the newest 20 are kept)",
+    ]
+    assert len(sessions.autosaves()) == sessions.KEEP_AUTOSAVES
+    assert sessions.autosaves()[0] == newest
+
+
+def test_a_new_session_file_is_private_and_an_existing_one_keeps_its_mode(tmp_path: Path) -> None:
+    session = capture(Machine())
+    fresh = save(session, tmp_path / "new.json")
+    assert stat.S_IMODE(fresh.stat().st_mode) == 0o600  # it can name a private data file
+    shared = tmp_path / "shared.json"
+    shared.write_text("{}")
+    shared.chmod(0o640)
+    save(session, shared)
+    assert stat.S_IMODE(shared.stat().st_mode) == 0o640
+    private = tmp_path / "private.json"
+    private.write_text("{}")
+    private.chmod(0o600)
+    save(session, private)
+    assert stat.S_IMODE(private.stat().st_mode) == 0o600
+
+
+def test_a_session_naming_a_lesson_of_an_unknown_users_home_resumes_without_its_notes() -> None:
+    from gd_tui.app import GDApp
+
+    machine = Machine()
+    machine.goto(3)
+    session = loads(sessions.dumps(capture(machine, lesson="~nosuchuser-here/x.toml")))
+    app = GDApp(session=session)
+    assert app.machine.state.t == 3 and app.lesson is None

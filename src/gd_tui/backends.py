@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from gd_tui.csvfile import dataset
 from gd_tui.engine import Config, Machine
 from gd_tui.engine.data import Dataset
 
@@ -32,8 +33,14 @@ def _torch_machine() -> type[Machine]:
 
 
 def make_machine(config: Config | None = None, data: Dataset | None = None) -> Machine:
-    """Machine(config), or TorchMachine(config) for backend "torch"; raises BackendMissing."""
+    """Machine(config), or TorchMachine(config) for backend "torch"; raises BackendMissing.
+
+    Without `data`, the data `config` describes (its CSV file read here, not in the engine).
+    """
     config = config if config is not None else Config()
+    if config.backend == "torch":
+        _torch_machine()  # before reading any file: the missing install is the one thing to say
+    data = data if data is not None else dataset(config)
     if config.backend == "numpy":
         return Machine(config, data)
     return _torch_machine()(config, data)

@@ -3,24 +3,35 @@
 from __future__ import annotations
 
 import argparse
+import contextlib
+import os
+import re
+import signal
 import sys
-from collections.abc import Sequence
+import time
+from collections.abc import Iterator, Sequence
 from pathlib import Path
 from typing import Any, NoReturn
 
 from gd_tui.backends import BackendMissing, check_backend, make_machine
-from gd_tui.engine import Config, ConfigError, Machine
+from gd_tui.csvfile import dataset
+from gd_tui.engine import Config, ConfigError, Dataset, Machine
 from gd_tui.engine.breakpoints import epochs
-from gd_tui.engine.config import BACKENDS, DTYPES, FEATURES, INITS, MODELS
+from gd_tui.engine.config import BACKENDS, DTYPES, FEATURES, INITS, MODELS, OPTIMIZERS
+from gd_tui.engine.limits import MAX_EPOCHS, MAX_STEPS
 from gd_tui.export import write_history
+from gd_tui.files import remove_temporary_files, sweep_temporary, writable_target
 from gd_tui.lessons import LessonError, builtin_names, load_lesson
 from gd_tui.report import human, run_record, to_json, trace_record
-from gd_tui.session import Session, SessionError, check, last_session_path, load
+from gd_tui.session import Session, SessionError, autosaves, check, load, state_dir
+from gd_tui.text import ascii_fallback, one_line
 
 PROG = "gd-tui"
-MAX_STEPS = 10_000_000
-MAX_EPOCHS = 10_000_000
-LAST_SESSION = ""  # --resume with no FILE
+LAST_SESSION = "\x00last"  # --resume with no FILE (no file name can hold a NUL)
+# A value such as -1e6 or -inf starts with "-", and argparse would take it for a flag.
+NEGATIVE_NUMBER = re.compile(r"-(\d|\.\d|inf|infinity|nan)", re.IGNORECASE)
+MAX_SESSIONS = 10_000  # browser tabs `serve` takes at once
+SERVE_INSTALL = "pip install 'gd-tui[serve]'"
 
 
 class UsageError(Exception):
@@ -53,6 +64,14 @@ def _number(text: str) -> float:
         raise argparse.ArgumentTypeError(f"must be a number (got {text!r})") from None
 
 
+def _betas(text: str) -> tuple[float, float]:
+    parts = text.split(",")
+    if len(parts) != 2:
+        raise argparse.ArgumentTypeError(f"must be two numbers B1,B2 such as 0.9,0.999 (got {text!r})")
+    first, second = (_number(part.strip()) for part in parts)
+    return first, second
+
+
 def _whole_any(text: str) -> int:
     try:
         return int(text)
@@ -81,6 +100,15 @@ def add_config_flags(parser: argparse.ArgumentParser) -> None:
     group.add_argument("--batch-size", type=_whole_any, help="points per update (default: whole training set)")
     group.add_argument("--init-b", type=_number, help="start from this b instead of a random one")
     group.add_argument("--init-w", type=_number, help="start from this w instead of a random one")
+    group.add_argument(
+        "--optimizer", choices=OPTIMIZERS, help="step 4's update, as torch.optim computes it (default sgd)"
+    )
+    group.add_argument("--momentum", type=_number, help="momentum and nesterov: the buffer's decay beta (default 0.9)")
+    group.add_argument("--betas", type=_betas, metavar="B1,B2", help="adam: the moments' decays (default 0.9,0.999)")
+    group.add_argument("--alpha", type=_number, help="rmsprop: the squared gradients' decay (default 0.99)")
+    group.add_argument(
+        "--eps", type=_number, help="adagrad, rmsprop, adam: added to the root (default 1e-10 adagrad, else 1e-8)"
+    )
     torch = parser.add_argument_group(
         "the PyTorch mirror (pip install 'gd-tui[torch]')", argument_default=argparse.SUPPRESS
     )
@@ -105,6 +133,7 @@ def add_config_flags(parser: argparse.ArgumentParser) -> None:
 CONFIG_FLAGS = (
     "seed", "n_points", "true_b", "true_w", "noise", "train_fraction",
     "data", "feature", "lr", "batch_size", "init_b", "init_w", "x_col", "y_col",
+    "optimizer", "momentum", "betas", "alpha", "eps",
     "backend", "dtype", "init", "model", "zero_grad",
 )  # fmt: skip
 
@@ -129,7 +158,9 @@ def build_parser() -> argparse.ArgumentParser:
         metavar="FILE",
         help="reopen a saved session (no FILE: the one saved when the app last lost its terminal)",
     )
-    commands = parser.add_subparsers(dest="command", metavar="{trace,run,lessons}", parser_class=_Parser)
+    commands = parser.add_subparsers(
+        dest="command", metavar="{trace,run,lessons,sessions,serve}", parser_class=_Parser
+    )
     trace = commands.add_parser("trace", help="print each executed step, from step 0")
     trace.add_argument("--steps", type=_whole(0, MAX_STEPS), default=6, help="steps to execute (default 6)")
     trace.add_argument("--json", action="store_true", help="one JSON object per line")
@@ -144,7 +175,49 @@ def build_parser() -> argparse.ArgumentParser:
     )
     add_config_flags(run)
     commands.add_parser("lessons", help="list the built-in lessons, one line each")
+    commands.add_parser("sessions", help="list the autosaved sessions, newest first (gd-tui --resume FILE opens one)")
+    serve = commands.add_parser(
+        "serve",
+        help="serve gd-tui to web browsers, one session per tab (needs the serve extra)",
+        description="Every browser tab gets its own gd-tui with these settings. Save and export "
+        "download the file to the browser; --resume is not offered in a served session.",
+    )
+    serve.add_argument("--host", default="127.0.0.1", help="address to listen on (default 127.0.0.1: this machine)")
+    serve.add_argument("--port", type=_whole(0, 65535), default=8000, help="port (default 8000; 0 picks a free one)")
+    serve.add_argument(
+        "--max-sessions",
+        type=_whole(1, MAX_SESSIONS),
+        metavar="N",
+        default=40,
+        help="browser tabs served at once; past it a tab is told the class is full (default 40)",
+    )
+    add_config_flags(serve)
     return parser
+
+
+def _number_flags() -> frozenset[str]:
+    numeric = (name for name in CONFIG_FLAGS if name not in ("data", "feature"))
+    return frozenset({*("--" + name.replace("_", "-") for name in numeric), "--steps", "--epochs"})
+
+
+def numbers_as_values(argv: Sequence[str]) -> list[str]:
+    """`--true-w -1e6` as `--true-w=-1e6`: a negative number after a number flag is its value."""
+    flags = _number_flags()
+    joined: list[str] = []
+    index = 0
+    while index < len(argv):
+        arg = argv[index]
+        if arg == "--":
+            joined.extend(argv[index:])
+            break
+        following = argv[index + 1] if index + 1 < len(argv) else None
+        if arg in flags and following is not None and NEGATIVE_NUMBER.match(following):
+            joined.append(f"{arg}={following}")
+            index += 2
+            continue
+        joined.append(arg)
+        index += 1
+    return joined
 
 
 def _trace(machine: Machine, count: int, as_json: bool) -> None:
@@ -166,7 +239,10 @@ def _run(machine: Machine, count: int, as_json: bool) -> None:
             print(f"{key:<{width}}  {value!r}" if isinstance(value, float) else f"{key:<{width}}  {value}")
         if record["ols_b"] is None:
             # None alone reads like a bug; with x (nearly) constant there is no unique answer.
-            print(f"{'note':<{width}}  least squares is undefined: x does not vary on the training set")
+            x = machine.data.x_train
+            low, high = float(x.min()), float(x.max())
+            spread = f"every training x is {low!r}" if low == high else f"x only goes from {low!r} to {high!r}"
+            print(f"{'note':<{width}}  least squares is undefined: x does not vary on the training set ({spread})")
 
 
 def _lessons() -> None:
@@ -176,7 +252,43 @@ def _lessons() -> None:
         print(f"{lesson.name:<{width}}  {lesson.title}")
 
 
-def _resumed_session(args: argparse.Namespace) -> Session:
+def _count(number: int, noun: str) -> str:
+    return f"{number} {noun}" if number == 1 else f"{number} {noun}s"
+
+
+def session_line(path: Path) -> str:
+    """One autosave, as `gd-tui sessions` lists it: when, lesson, how far, where."""
+    try:
+        when = time.strftime("%Y-%m-%d %H:%M:%S", time.localtime(path.stat().st_mtime))
+    except OSError:
+        when = "?"
+    try:
+        session = load(path)
+    except SessionError as error:
+        return one_line(f"{when}  (cannot be resumed: {error})")
+    lesson = session.lesson or "-"
+    if session.check is None:
+        where = f"{session.t} steps"
+    else:
+        where = f"{_count(session.check.epoch, 'epoch')} and {_count(session.check.update, 'update')} done"
+    return one_line(f"{when}  {lesson}  {where}  {path}")
+
+
+def _sessions() -> None:
+    found = autosaves()
+    if not found:
+        print(f"no autosaved sessions in {one_line(str(state_dir()))}")
+        return
+    for path in found:
+        print(session_line(path))
+
+
+# A session without a record (saved by an older gd-tui) is replayed step by step, about
+# 300,000 steps a second: past this many steps, a line says so before the screen opens.
+REPLAY_NOTICE_STEPS = 50_000
+
+
+def _resumed_session(args: argparse.Namespace) -> tuple[Session, Dataset]:
     """The session `--resume [FILE]` names, checked so that any problem is one line here, not in the app."""
     if args.command is not None:
         raise UsageError(f"--resume: reopens the app; it cannot be combined with `{args.command}`")
@@ -184,22 +296,79 @@ def _resumed_session(args: argparse.Namespace) -> Session:
         if getattr(args, name, None) is not None:
             flag = "--" + name.replace("_", "-")
             raise UsageError(f"--resume: cannot be combined with {flag}; the session carries its own settings")
-    path = Path(args.resume) if args.resume != LAST_SESSION else last_session_path()
-    if args.resume == LAST_SESSION and not path.exists():
-        raise UsageError(f"--resume: no saved session in {path.parent}; give a session FILE")
+    if args.resume == LAST_SESSION:
+        found = autosaves()
+        if not found:
+            raise UsageError(f"--resume: no saved session in {state_dir()}; give a session FILE")
+        path = found[0]
+        others = "autosaved"
+        if len(found) > 1:
+            others = f"the newest of {len(found)} autosaves; `gd-tui sessions` lists them"
+        print(one_line(f"{PROG}: resuming {path} ({others})"), file=sys.stderr)
+    else:
+        path = Path(args.resume)
     session = load(path)
-    check(session)
-    return session
+    data = check(session)  # parsed once: the app restores from this very dataset
+    if session.record is None and session.t > REPLAY_NOTICE_STEPS:
+        print(f"{PROG}: replaying {session.t:,} steps to restore the session…", file=sys.stderr, flush=True)
+    return session, data
+
+
+def _app_args(args: argparse.Namespace) -> tuple[str, ...]:
+    """The flags of this command line that every served session's gd-tui gets, as command-line text."""
+    argv: list[str] = []
+    for name in ("lesson", *CONFIG_FLAGS):
+        value = getattr(args, name, None)
+        if value is None:
+            continue
+        if name in ("lesson", "data") and Path(value).exists():
+            value = str(Path(value).resolve())  # the same file whatever directory a session starts in
+        argv += ["--" + name.replace("_", "-"), repr(value) if isinstance(value, float) else str(value)]
+    return tuple(argv)
+
+
+def _serve(args: argparse.Namespace, config: Config) -> int:
+    try:
+        from gd_tui.serve import Options, ServeError, serve
+    except ImportError:
+        raise UsageError(f"serve: needs the serve extra: {SERVE_INSTALL}") from None
+    Machine(config, dataset(config))  # a bad --data file is refused here, not in every student's tab
+    try:
+        return serve(Options(args.host, args.port, args.max_sessions, _app_args(args)))
+    except ServeError as error:
+        raise UsageError(str(error)) from None
 
 
 def _history_target(name: str) -> Path:
     """Refuse a --history path that cannot be written before spending time on the run."""
+    if not name:
+        raise UsageError("--history: no file name given; give a file name such as history.csv")
     path = Path(name)
     if path.is_dir():
         raise UsageError(f"--history: {name}: is a directory; give a file name such as history.csv")
-    if not path.parent.is_dir():
-        raise UsageError(f"--history: {name}: the directory {path.parent} does not exist")
+    from gd_tui.export import epochs_path
+
+    for target in (path, epochs_path(path)):
+        try:
+            resolved = writable_target(target)
+        except OSError as error:
+            raise UsageError(f"--history: {target}: cannot write ({error.strerror or error})") from None
+        if not resolved.parent.is_dir():
+            raise UsageError(f"--history: {target}: the directory {resolved.parent} does not exist")
+        _probe(resolved.parent, target)
     return path
+
+
+def _probe(directory: Path, target: Path) -> None:
+    """Create and remove a file in `directory`: a read-only directory fails here, not after the run."""
+    probe = directory / f".gd-tui-{os.getpid()}-probe.tmp"
+    try:
+        descriptor = os.open(probe, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    except OSError as error:
+        raise UsageError(f"--history: {target}: cannot write in {directory} ({error.strerror or error})") from None
+    os.close(descriptor)
+    with contextlib.suppress(OSError):
+        os.unlink(probe)
 
 
 def _write_history(machine: Machine, path: Path) -> None:
@@ -210,23 +379,58 @@ def _write_history(machine: Machine, path: Path) -> None:
 
 
 def _fail(message: str) -> int:
-    print(f"{PROG}: error: {message}", file=sys.stderr)
+    # One line, and nothing a file or a flag held can drive the terminal (ESC shows as ␛).
+    print(one_line(f"{PROG}: error: {message}"), file=sys.stderr)
     return 2
+
+
+class _Signalled(BaseException):
+    """SIGTERM or SIGHUP arrived during a command: unwind, so that temporary files are removed."""
+
+    def __init__(self, signal_number: int) -> None:
+        super().__init__(signal_number)
+        self.code = 128 + signal_number
+
+
+@contextlib.contextmanager
+def _exit_cleanly_on_signals() -> Iterator[None]:
+    """During trace and run: a kill or a hang-up ends the command without leaving half-written files."""
+
+    def raise_signalled(signal_number: int, frame: object) -> None:
+        raise _Signalled(signal_number)
+
+    previous = {}
+    for signal_number in (signal.SIGTERM, signal.SIGHUP):
+        with contextlib.suppress(ValueError, OSError):  # not the main thread
+            previous[signal_number] = signal.signal(signal_number, raise_signalled)
+    try:
+        yield
+    finally:
+        remove_temporary_files()
+        for signal_number, handler in previous.items():
+            signal.signal(signal_number, handler)
 
 
 def main(argv: Sequence[str] | None = None) -> int:
     """Entry point of the gd-tui command; returns the exit code."""
+    # LC_ALL=C: write ASCII look-alikes (- for ─) instead of failing on the first one.
+    ascii_fallback(sys.stdout, sys.stderr)
+    with contextlib.suppress(OSError):
+        sweep_temporary(state_dir())  # what a killed gd-tui left behind
     parser = build_parser()
     try:
-        args = parser.parse_args(argv)
+        args = parser.parse_args(numbers_as_values(sys.argv[1:] if argv is None else argv))
         if getattr(args, "resume", None) is not None:
-            session = _resumed_session(args)
+            session, data = _resumed_session(args)
             check_backend(session.config)
             from gd_tui.app import run_app  # the UI loads only when it is needed
 
-            return run_app(session.config, session=session)
+            return run_app(session.config, session=session, data=data)
         if args.command == "lessons":
             _lessons()
+            return 0
+        if args.command == "sessions":
+            _sessions()
             return 0
         lesson = load_lesson(args.lesson) if getattr(args, "lesson", None) is not None else None
         config = config_from_args(args, base=None if lesson is None else lesson.config)
@@ -235,14 +439,18 @@ def main(argv: Sequence[str] | None = None) -> int:
             from gd_tui.app import run_app  # the UI loads only when it is needed
 
             return run_app(config, lesson=lesson)
+        if args.command == "serve":
+            check_backend(config)
+            return _serve(args, config)
+        history = None if args.command != "run" or args.history is None else _history_target(args.history)
         machine = make_machine(config)
-        if args.command == "trace":
-            _trace(machine, args.steps, args.json)
-        else:
-            history = None if args.history is None else _history_target(args.history)
-            _run(machine, args.epochs, args.json)
-            if history is not None:
-                _write_history(machine, history)
+        with _exit_cleanly_on_signals():
+            if args.command == "trace":
+                _trace(machine, args.steps, args.json)
+            else:
+                _run(machine, args.epochs, args.json)
+                if history is not None:
+                    _write_history(machine, history)
     except UsageError as error:
         return _fail(str(error))
     except BackendMissing as error:
@@ -260,4 +468,6 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 0
     except KeyboardInterrupt:
         return 130
+    except _Signalled as signalled:
+        return signalled.code
     return 0

@@ -6,7 +6,9 @@ import json
 import math
 from typing import Any
 
-from gd_tui.engine import Machine
+import numpy as np
+
+from gd_tui.engine import Machine, State
 from gd_tui.engine.analysis import least_squares, mse, stability
 from gd_tui.engine.values import scalar
 
@@ -33,6 +35,8 @@ def trace_record(machine: Machine) -> dict[str, Any]:
         "lr": state.lr,
         "batch_size": state.batch_size,
         "diverged": state.diverged,
+        "optimizer": state.optimizer,
+        "optimizer_state": optimizer_state(state),
         **_torch_fields(machine),
     }
 
@@ -53,6 +57,14 @@ def _torch_fields(machine: Machine) -> dict[str, Any]:
     }
 
 
+def optimizer_state(state: State) -> dict[str, Any]:
+    """The optimizer's buffers as {name: [for b, for w]} (Adam's step count t as a number)."""
+    result: dict[str, Any] = {}
+    for name, value in zip(state.buffer_names, state.buffers, strict=True):
+        result[name] = [float(v) for v in value] if isinstance(value, np.ndarray) else value
+    return result
+
+
 def run_record(machine: Machine) -> dict[str, Any]:
     """The outcome of a run: final parameters, losses, and the reference answers."""
     state = machine.state
@@ -64,6 +76,17 @@ def run_record(machine: Machine) -> dict[str, Any]:
     if state.diverged_in is not None:
         epoch, update, step = state.diverged_in
         diverged_at = {"epoch": epoch, "update": update, "step": step}
+    growing = machine.diverging()
+    diverging_from = None
+    if growing is not None:
+        # As diverged_at and the screen count: the first epoch and update are 1.
+        diverging_from = {
+            "epoch": growing.epoch + 1,
+            "update": growing.update + 1,
+            "growth": growing.growth,
+            "predicted_growth": growing.predicted,
+        }
+    config = machine.config
     return {
         "epochs_done": state.epoch,
         "updates_done": state.update,
@@ -77,6 +100,9 @@ def run_record(machine: Machine) -> dict[str, Any]:
         "condition_number": stable.condition_number if math.isfinite(stable.condition_number) else None,
         "diverged": state.diverged,
         "diverged_at": diverged_at,
+        "diverging_from": diverging_from,
+        "optimizer": state.optimizer,
+        "optimizer_settings": config.hyperparameters(state.optimizer),
         **_torch_fields(machine),
         **_printed(machine),
     }
@@ -97,7 +123,14 @@ def to_json(record: dict[str, Any]) -> str:
             return repr(float(value))
         return value
 
-    return json.dumps({key: finite_or_text(value) for key, value in record.items()}, allow_nan=False)
+    def strict(value: Any) -> Any:
+        if isinstance(value, dict):
+            return {key: strict(item) for key, item in value.items()}
+        if isinstance(value, list):
+            return [strict(item) for item in value]
+        return finite_or_text(value)
+
+    return json.dumps(strict(record), allow_nan=False)
 
 
 def human(record: dict[str, Any]) -> str:

@@ -117,7 +117,12 @@ def differing_field(a: State, b: State) -> str | None:
     """None when the positions are bit-identical (arrays compared exactly), else the first field that differs."""
     for name in State.__slots__:
         left, right = getattr(a, name), getattr(b, name)
-        if isinstance(left, np.ndarray) or isinstance(right, np.ndarray):
+        if isinstance(left, tuple) and isinstance(right, tuple):  # an optimizer's buffers
+            if len(left) != len(right) or not all(
+                np.array_equal(x, y, equal_nan=True) for x, y in zip(left, right, strict=True)
+            ):
+                return name
+        elif isinstance(left, np.ndarray) or isinstance(right, np.ndarray):
             if left is None or right is None or not np.array_equal(left, right, equal_nan=True):
                 return name
         elif left != right and not (

@@ -86,7 +86,8 @@ DIALOGS = {
 }
 
 # (dialog, typed text, words the message must hold). {tmp} is the test's own directory.
-BAD_VALUES: list[tuple[str, str, tuple[str, ...]]] = [
+# A str instead of a tuple of words: the exact message.
+BAD_VALUES: list[tuple[str, str, tuple[str, ...] | str]] = [
     ("lr", "0", ("lr:", "above 0")),
     ("lr", "-1", ("lr:", "above 0")),
     ("lr", "-0", ("lr:", "above 0")),
@@ -126,6 +127,43 @@ BAD_VALUES: list[tuple[str, str, tuple[str, ...]]] = [
     ("save", "{tmp}/no-such-directory/session.json", ("cannot write", "No such file or directory")),
     ("save", "{tmp}/a-file.txt/session.json", ("cannot write", "Not a directory")),
     ("save", "", ("file:", "type a file name")),
+    # Typed text is shown as typed: square brackets are not markup (they once crashed the app).
+    ("lr", "[/x]", "lr: must be a number (got '[/x]')"),
+    ("lr", "[bold]zz", "lr: must be a number (got '[bold]zz')"),
+    ("batch size", "[/x]", "batch size: must be a whole number (got '[/x]')"),
+    ("batch size", "[bold]zz", "batch size: must be a whole number (got '[bold]zz')"),
+    ("seed", "[/x]", "seed: must be a whole number (got '[/x]')"),
+    ("seed", "[bold]zz", "seed: must be a whole number (got '[bold]zz')"),
+    ("loss below", "[/x]", "loss below: must be a number above 0, or empty for off (got '[/x]')"),
+    (
+        "gradient size below",
+        "[bold]zz",
+        "gradient size below: must be a number above 0, or empty for off (got '[bold]zz')",
+    ),
+    (
+        "epoch reached",
+        "[/x]",
+        "epoch reached: must be a whole number from 1 to 10000000, or empty for off (got '[/x]')",
+    ),
+    (
+        "epoch reached",
+        "[bold]zz",
+        "epoch reached: must be a whole number from 1 to 10000000, or empty for off (got '[bold]zz')",
+    ),
+    # One table of limits: a value the dialog takes is one a session can hold.
+    (
+        "epoch reached",
+        "2000000000",
+        "epoch reached: must be a whole number from 1 to 10000000, or empty for off (got 2000000000)",
+    ),
+    ("save", "/nonexistent/[/x]", "/nonexistent/[/x]: cannot write (No such file or directory)"),
+    ("save", "/nonexistent/[bold]zz", "/nonexistent/[bold]zz: cannot write (No such file or directory)"),
+    ("save", "~nosuchuser-here/s.json", "~nosuchuser-here/s.json: no such user's home directory"),
+    (
+        "save",
+        "/dev/null",
+        "/dev/null: cannot write (is not a regular file (a device, a FIFO or a socket), so it is not replaced)",
+    ),
 ]
 
 
@@ -182,7 +220,9 @@ async def test_bad_values_are_refused_in_place_then_a_good_one_applies(
             message = str(opened.query_one("#error", Static).render())
             assert message, f"{text!r} was refused without a word"
             assert "\n" not in message and "Traceback" not in message, message
-            for word in words:
+            if isinstance(words, str):
+                assert message == words
+            for word in (words,) if isinstance(words, str) else words:
                 assert word in message, f"{text!r}: {word!r} not in {message!r}"
             assert len(message) <= 200, message
             # The user sees it, whole, in the dialog (a long path may wrap mid-word).
@@ -254,10 +294,6 @@ async def test_breakpoint_fields_are_checked_together_and_good_ones_kept(
             "~no-such-user-here/session.json",
             id="unknown-user-home",
         ),
-        pytest.param(
-            "{tmp}/a\x00b.json",
-            id="nul-byte",
-        ),
     ],
 )
 async def test_save_dialog_refuses_names_no_file_can_have(
@@ -318,3 +354,57 @@ async def test_breakpoints_dialog_opened_and_applied_as_is_keeps_them_exactly(br
         await pilot.pause()
         assert app.screen is not opened, str(opened.query_one("#error", Static).render())
         assert app.view.breakpoints == breakpoints
+
+
+CONTROLS = "\x1b]2;TITLE\x07\x1b[5m\x00\x9b\r"
+
+
+async def test_control_characters_typed_or_pasted_into_a_dialog_are_removed(tmp_path: Path) -> None:
+    """A paste can carry ESC (retitle the terminal, blink, hide) or NUL: the field keeps the rest."""
+    app = GDApp(Config())
+    async with app.run_test(size=SIZE) as pilot:
+        for opener, field in ((GDApp._ask_lr, "#value"), (GDApp.action_breakpoints, "#loss-below")):
+            opener(app)
+            await pilot.pause()
+            typed = app.screen.query_one(field, Input)
+            typed.value = ""
+            typed.insert_text_at_cursor(f"0.{CONTROLS}5")
+            assert typed.value == "0.]2;TITLE[5m5"
+            await pilot.press("escape")
+            await pilot.pause()
+        app.action_save()
+        await pilot.pause()
+        typed = app.screen.query_one("#value", Input)
+        typed.value = ""
+        typed.insert_text_at_cursor(f"{tmp_path}/a{CONTROLS}b.json")
+        await pilot.press("enter")
+        await pilot.pause()
+        assert [path.name for path in tmp_path.iterdir()] == ["a]2;TITLE[5mb.json"]
+
+
+async def test_a_lesson_holding_escape_sequences_shows_them_as_pictures(
+    tmp_path: Path, screen: Callable[[Any], str]
+) -> None:
+    """A note could retitle the terminal (OSC 2), fill the clipboard (OSC 52), blink or hide text."""
+    from gd_tui.lessons import load_lesson
+
+    lesson = tmp_path / "evil.toml"
+    lesson.write_text(
+        'name = "evil\\u001b[8m"\ntitle = "t\\u001b]2;TITLE\\u001b\\\\"\n'
+        'note = "copy \\u001b]52;c;cm0gLXJmIH4K\\u001b\\\\ now \\u001b[5mblink"\n'
+        '[notes]\n0 = "step \\u009b31m zero"\n',
+        encoding="utf-8",
+    )
+    app = GDApp(lesson=load_lesson(lesson))
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.pause()
+        shown = screen(app)
+        assert "copy ␛]52;c;cm0gLXJmIH4K␛\\ now ␛[5mblink" in shown
+        assert "evil␛[8m: t␛]2;TITLE␛\\" in shown
+        await pilot.press("escape")
+        await pilot.pause()
+        shown = screen(app)
+        assert "step �31m zero" in " ".join(shown.split())
+        assert "Parameters · evil␛[8m" in shown
+        for char in ("\x1b", "\x9b", "\x07"):
+            assert char not in shown

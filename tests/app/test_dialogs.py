@@ -15,6 +15,7 @@ from gd_tui.app import GDApp
 from gd_tui.app.screens.breakpoints import BreakpointsScreen
 from gd_tui.app.screens.help import HelpScreen
 from gd_tui.app.screens.lesson import LessonScreen
+from gd_tui.app.screens.notes import NotesScreen
 from gd_tui.app.screens.prompt import PromptScreen
 from gd_tui.engine import Config
 from gd_tui.engine.breakpoints import Breakpoints
@@ -53,8 +54,8 @@ async def test_breakpoints_dialog_refuses_bad_values_and_applies_good_ones(
         assert isinstance(app.screen, BreakpointsScreen)
         assert "Breakpoints for c" in screen(app)
         for text, message in (
-            ("-1", "epoch reached: must be a whole number from 1, or empty for off (got -1)"),
-            ("abc", "epoch reached: must be a whole number from 1, or empty for off (got 'abc')"),
+            ("-1", "epoch reached: must be a whole number from 1 to 10000000, or empty for off (got -1)"),
+            ("abc", "epoch reached: must be a whole number from 1 to 10000000, or empty for off (got 'abc')"),
             ("2.5", "epoch reached: must be a whole number from 1"),
         ):
             await submit(pilot, "#epoch-reached", text)
@@ -161,20 +162,23 @@ async def test_a_lesson_shows_its_note_when_it_starts() -> None:
         assert app.machine.state.t == 1
 
 
-async def test_i_without_a_lesson_says_how_to_load_one(pane: Text) -> None:
+async def test_i_without_a_lesson_says_how_to_load_one(screen: Callable[[Any], str]) -> None:
     app = GDApp()
     async with app.run_test(size=SIZE) as pilot:
         await pilot.press("i")
         await pilot.pause()
-        assert not isinstance(app.screen, LessonScreen)
-        assert "No lesson is loaded" in pane(app, "#next")
+        assert isinstance(app.screen, NotesScreen)
+        assert "No lesson is loaded: ctrl+p" in " ".join(screen(app).split())
+        await pilot.press("i")
+        await pilot.pause()
+        assert not isinstance(app.screen, NotesScreen)
 
 
-async def test_s_saves_the_session(tmp_path: Path, pane: Text, same: Any, keys: Any, submit: Submit) -> None:
+async def test_ctrl_s_saves_the_session(tmp_path: Path, pane: Text, same: Any, keys: Any, submit: Submit) -> None:
     app = GDApp(Config(batch_size=16))
     async with app.run_test(size=SIZE) as pilot:
         await keys(pilot, "n", "n", "n", "n", "plus", "n", "n", "n")
-        await pilot.press("s")
+        await pilot.press("ctrl+s")
         assert isinstance(app.screen, PromptScreen)
         await submit(pilot, "#value", "")
         assert isinstance(app.screen, PromptScreen)
@@ -275,7 +279,7 @@ async def test_palette_loads_a_lesson(pane: Text, screen: Callable[[Any], str]) 
 
 
 async def test_breakpoints_set_during_a_run_stop_it(press: Any, until: Any) -> None:
-    app = GDApp(breakpoints=Breakpoints())
+    app = GDApp(Config(lr=0.001), breakpoints=Breakpoints())  # far from convergence: the run is still going
     async with app.run_test(size=SIZE) as pilot:
         await press(pilot, "c")
         await until(pilot, lambda: app.machine.state.epoch > 5)
@@ -303,7 +307,26 @@ async def test_save_prompt_expands_the_home_directory(
     monkeypatch.chdir(tmp_path)
     app = GDApp()
     async with app.run_test(size=SIZE) as pilot:
-        await pilot.press("n", "s")
+        await pilot.press("n", "ctrl+s")
         await submit(pilot, "#value", "~/saved.json")
         assert not isinstance(app.screen, PromptScreen), dialog_error(app)
         assert (home / "saved.json").is_file()
+
+
+@pytest.mark.parametrize(("size", "scrolls"), [((120, 40), False), ((80, 24), True)])
+async def test_help_fits_one_screen_at_120x40_and_scrolls_at_80x24(
+    size: tuple[int, int], scrolls: bool, screen: Callable[[Any], str]
+) -> None:
+    app = GDApp()
+    async with app.run_test(size=size) as pilot:
+        await pilot.press("question_mark")
+        await pilot.pause()
+        scroll = app.screen.query_one("#help")
+        assert (scroll.max_scroll_y > 0) is scrolls
+        rows = [row for row in screen(app).splitlines() if "│" in row]
+        assert "escape, ? or q closes this help" in rows[0], "the close hint comes first"
+        if not scrolls:
+            shown = screen(app)
+            for group in ("Stepping", "Running", "Settings", "Views", "Files", "The six steps"):
+                assert group in shown
+            assert "ctrl+c  Quit" in shown and "no new low in 100 epochs" in shown

@@ -118,7 +118,7 @@ RUNS = {"u", "e", "c", "3"}
 async def save_with_s(pilot: Any, path: Path) -> None:
     """Save through the app's own dialog, as a user does."""
     app = pilot.app
-    await pilot.press("s")
+    await pilot.press("ctrl+s")
     assert isinstance(app.screen, PromptScreen)
     app.screen.query_one("#value", Input).value = str(path)
     await pilot.press("enter")

@@ -44,7 +44,7 @@ T = TypeVar("T")
 
 START_SIZE = (80, 24)
 BOUND_KEYS = {key for binding in GDApp.BINDINGS for key in binding.key.split(",")}  # type: ignore[union-attr]
-STEP_KEYS = ["n", "space", "right", "p", "left"]
+STEP_KEYS = ["n", "space", "right", "s", "p", "left"]
 RUN_KEYS = ["u", "e", "c", "0", "1", "2", "3", "4", "5"]
 SETTING_KEYS = [
     "r",
@@ -65,7 +65,7 @@ SETTING_KEYS = [
 SIZES = [(80, 24), (120, 40)]  # where learners are: SSH's default, and a roomier terminal
 # Dialogs stay open across rules: keys and resizes reach them until escape closes them.
 # enter is never pressed: in the save dialog it writes a file.
-DIALOG_KEYS = ["b", "s", "question_mark", "f1", "ctrl+p"]
+DIALOG_KEYS = ["b", "ctrl+s", "g", "question_mark", "f1", "ctrl+p"]
 NOT_PRESSED = {"q", "ctrl+c"}  # they quit
 DIALOGS = (BreakpointsScreen, PromptScreen, HelpScreen, LessonScreen, CommandPalette)
 # With an epoch breakpoint every run (c, e, u, digits) ends within two epochs, whatever
@@ -240,12 +240,14 @@ class KeysAndResizes(RuleBasedStateMachine):
             fresh.view.log_scale = live.view.log_scale
             fresh._table.top = live._table.top
             fresh.view.message = live.view.message
-            # Focus and zoom are UI state too: the same pane, by its id.
-            focused, zoomed = live.screen.focused, live.screen.maximized
-            if focused is not None and focused.id:
-                fresh.query_one(f"#{focused.id}").focus()
+            # Focus and zoom are UI state too: the same pane, by its id (the panes' focus is a class).
+            focused = next((pane.id for pane in live.query(".-focus")), None)
+            zoomed = live.screen_stack[0].maximized
+            if focused is not None:
+                fresh.query(".-focus").remove_class("-focus")
+                fresh.query_one(f"#{focused}").add_class("-focus")
             if zoomed is not None and zoomed.id:
-                fresh.screen.maximize(fresh.query_one(f"#{zoomed.id}"))
+                fresh.screen.maximized = fresh.query_one(f"#{zoomed.id}")
             fresh.show_state()
             await pilot.pause()
             return self.screen_text(fresh)

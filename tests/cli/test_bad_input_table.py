@@ -5,8 +5,10 @@ from __future__ import annotations
 import codecs
 import json
 import os
+import stat
 import subprocess
 import sys
+import time
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -15,8 +17,10 @@ import pytest
 
 import gd_tui.app
 from gd_tui import files as files_module
-from gd_tui.engine import Config, Machine
-from gd_tui.session import Session, capture, last_session_path, save
+from gd_tui import session as session_module
+from gd_tui.csvfile import machine as new_machine
+from gd_tui.engine import Config
+from gd_tui.session import Session, capture, save
 
 Cli = Callable[..., Any]
 
@@ -118,7 +122,7 @@ BAD_INPUT: list[tuple[str, list[str], list[str]]] = [
 
 
 def session_file(path: Path, data: Path) -> Path:
-    machine = Machine(Config(data=str(data), batch_size=4))
+    machine = new_machine(Config(data=str(data), batch_size=4))
     machine.goto(77)
     return save(capture(machine), path)
 
@@ -146,6 +150,7 @@ def files(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> dict[str, str]:
 
     monkeypatch.setattr(files_module, "open", refuse_one, raising=False)
     paths["good.json"] = str(session_file(tmp_path / "good.json", tmp_path / "good.csv"))
+    monkeypatch.setattr(session_module, "MAX_SESSION_BYTES", 1_000_000)  # 64 MB is too big to write per test
     oversized = tmp_path / "oversized.json"
     oversized.write_text(Path(paths["good.json"]).read_text() + " " * 1_000_001)
     paths["oversized.json"] = str(oversized)
@@ -241,7 +246,7 @@ def test_resume_passes_the_checked_session_to_the_app(
 def test_resume_without_a_file_opens_the_autosave(
     cli: Cli, files: dict[str, str], no_app: list[tuple[Any, dict[str, Any]]]
 ) -> None:
-    last = last_session_path()
+    last = session_module.autosave_path()
     last.parent.mkdir(parents=True)
     last.write_bytes(Path(files["good.json"]).read_bytes())
     assert cli("--resume").code == 0
@@ -268,3 +273,221 @@ def test_real_process_prints_one_line_and_no_traceback(files: dict[str, str], ar
     assert done.returncode == 2
     assert done.stdout == ""
     assert done.stderr.count("\n") == 1 and done.stderr.startswith("gd-tui: error: "), done.stderr
+
+
+# --- issue 13: one line, the exact words, nothing that drives the terminal ------------------
+
+ESC = "\x1b"
+LESSON_TEXTS: dict[str, str] = {
+    "home-csv.toml": 'name = "x"\ntitle = "t"\nnote = "n"\n[data]\ncsv = "~nosuchuser-here/d.csv"\n',
+    "wide.toml": 'name = "x"\ntitle = "t"\nnote = """\nThe rate\nis {lr:.999999999f} here.\n"""\n',
+    "many-wide.toml": 'name = "x"\ntitle = "t"\nnote = "' + "{lr:>999999999}" * 12 + '"\n',
+    "osc-placeholder.toml": 'name = "x"\ntitle = "t"\nnote = "{\\u001b]2;TITLE\\u001b\\\\}"\n',
+    "osc-key.toml": 'name = "x"\ntitle = "t"\nnote = "n"\n"\\u001b]52;c;cm0gLXJmIH4K\\u001b\\\\" = 1\n',
+}
+
+# (id, argv, the exact stderr line; {name} is that file's path)
+EXACT: list[tuple[str, list[str], str]] = [
+    (
+        "lesson in an unknown user's home",
+        ["run", "--lesson", "~nosuchuser-here/x.toml"],
+        "--lesson: ~nosuchuser-here/x.toml: no such user's home directory (~nosuchuser-here)",
+    ),
+    (
+        "lesson data in an unknown user's home",
+        ["run", "--lesson", "{home-csv.toml}"],
+        "--lesson: {home-csv.toml}:5: data.csv: ~nosuchuser-here/d.csv: no such user's home directory "
+        "(~nosuchuser-here)",
+    ),
+    (
+        "placeholder precision of a billion",
+        ["run", "--lesson", "{wide.toml}"],
+        "--lesson: {wide.toml}:5: note: placeholder {lr:.999999999f} asks for a width or precision above 40; "
+        "at most 40 is allowed",
+    ),
+    (
+        "placeholder width of a billion",
+        ["run", "--lesson", "{many-wide.toml}"],
+        "--lesson: {many-wide.toml}:3: note: placeholder {lr:>999999999} asks for a width or precision above 40; "
+        "at most 40 is allowed",
+    ),
+    (
+        "escape sequence in a placeholder",
+        ["run", "--lesson", "{osc-placeholder.toml}"],
+        "--lesson: {osc-placeholder.toml}:3: note: unknown placeholder {␛]2;TITLE␛\\}; notes may use {lr}, "
+        "{batch_size}, {n_train}, {updates_per_epoch}, {critical_lr}, {condition_number}, {optimizer}",
+    ),
+    (
+        "escape sequence in a key",
+        ["run", "--lesson", "{osc-key.toml}"],
+        "--lesson: {osc-key.toml}: ␛]52;c;cm0gLXJmIH4K␛\\: unknown key; the top level takes name, title, note "
+        "and the tables [data], [training], [pytorch], [breakpoints], [notes]",
+    ),
+    (
+        "a negative value out of range",
+        ["run", "--true-w", "-2e6"],
+        "--true-w: must be between -1e+06 and 1e+06 (got -2000000.0)",
+    ),
+    (
+        "a negative learning rate as a value",
+        ["run", "--lr", "-0.5"],
+        "--lr: must be above 0 and at most 100 (got -0.5)",
+    ),
+    (
+        "UTF-16 without a byte-order mark",
+        ["run", "--data", "{utf16-no-bom.csv}"],
+        "--data: {utf16-no-bom.csv}: line 1: holds NUL bytes (UTF-16 without a byte-order mark?); gd-tui reads "
+        "UTF-8 (with or without a BOM) and UTF-16 with a BOM; save the file as CSV (UTF-8)",
+    ),
+    (
+        "not UTF-8 names the encodings read",
+        ["run", "--data", "{binary.csv}"],
+        "--data: {binary.csv}: line 3: not UTF-8 text; gd-tui reads UTF-8 (with or without a BOM) and UTF-16 "
+        "with a BOM; save the file as CSV (UTF-8)",
+    ),
+    (
+        "latin-1 names the encodings read",
+        ["run", "--data", "{latin1.csv}"],
+        "--data: {latin1.csv}: line 3: not UTF-8 text; gd-tui reads UTF-8 (with or without a BOM) and UTF-16 "
+        "with a BOM; save the file as CSV (UTF-8)",
+    ),
+    (
+        "a file name with a newline",
+        ["run", "--data", "{dir}/two\nlines.csv"],
+        "--data: {dir}/two␤lines.csv: no such file",
+    ),
+    (
+        "a file name with an escape sequence",
+        ["run", "--data", "{dir}/\x1b]2;TITLE\x07.csv"],
+        "--data: {dir}/␛]2;TITLE␇.csv: no such file",
+    ),
+    (
+        "history with no name",
+        ["run", "--history", ""],
+        "--history: no file name given; give a file name such as history.csv",
+    ),
+    (
+        "history to a FIFO",
+        ["run", "--history", "{fifo}"],
+        "--history: {fifo}: cannot write (is not a regular file (a device, a FIFO or a socket), so it is not replaced)",
+    ),
+    (
+        "history to a device",
+        ["run", "--history", "/dev/null"],
+        "--history: /dev/null: cannot write (is not a regular file (a device, a FIFO or a socket), so it is not "
+        "replaced)",
+    ),
+    (
+        "resume: a breakpoint beyond the limit",
+        ["--resume", "{far-epoch.json}"],
+        "--resume: {far-epoch.json}: breakpoints.epoch_reached: must be from 1 to 10000000 (got 2000000000)",
+    ),
+    (
+        "resume: a NUL byte in the lesson",
+        ["--resume", "{nul-lesson.json}"],
+        "--resume: {nul-lesson.json}: lesson: must be one line of text of at most 200 characters, no control "
+        "characters (got 'a\\x00b')",
+    ),
+    (
+        "resume: a NUL byte in the data path",
+        ["--resume", "{nul-data.json}"],
+        "--resume: {nul-data.json}: config.data: 'a\\x00b.csv': a file name cannot hold a NUL character",
+    ),
+]
+
+
+@pytest.fixture
+def more_files(files: dict[str, str], tmp_path: Path) -> dict[str, str]:
+    paths = dict(files)
+    for name, text in LESSON_TEXTS.items():
+        (tmp_path / name).write_text(text, encoding="utf-8")
+        paths[name] = str(tmp_path / name)
+    (tmp_path / "utf16-no-bom.csv").write_bytes(DATA_FILES["good.csv"].encode("utf-16-le"))
+    (tmp_path / "latin1.csv").write_bytes("x,y\n1,2\n3,4 \xb0C\n".encode("latin-1"))
+    os.mkfifo(tmp_path / "fifo")
+    for name in ("utf16-no-bom.csv", "latin1.csv", "fifo"):
+        paths[name] = str(tmp_path / name)
+    good = json.loads(Path(files["good.json"]).read_text())
+    for name, change in {
+        "far-epoch.json": lambda d: d["breakpoints"].update(epoch_reached=2_000_000_000),
+        "nul-lesson.json": lambda d: d.update(lesson="a\x00b"),
+        "nul-data.json": lambda d: d["config"].update(data="a\x00b.csv"),
+    }.items():
+        document = json.loads(json.dumps(good))
+        change(document)
+        (tmp_path / name).write_text(json.dumps(document))
+        paths[name] = str(tmp_path / name)
+    return paths
+
+
+def fill(template: str, paths: dict[str, str]) -> str:
+    for name, path in paths.items():
+        template = template.replace("{" + name + "}", path)
+    return template
+
+
+@pytest.mark.parametrize(("argv", "expected"), [case[1:] for case in EXACT], ids=[case[0] for case in EXACT])
+def test_bad_input_gives_exactly_this_line(
+    cli: Cli, more_files: dict[str, str], argv: list[str], expected: str
+) -> None:
+    result = cli(*[fill(arg, more_files) for arg in argv])
+    assert (result.code, result.out) == (2, ""), result
+    assert result.err == f"gd-tui: error: {fill(expected, more_files)}\n"
+    assert ESC not in result.err and "\r" not in result.err
+    assert stat.S_ISFIFO(os.lstat(more_files["fifo"]).st_mode)  # never replaced by a regular file
+
+
+def test_history_into_a_read_only_directory_fails_before_the_run(cli: Cli, tmp_path: Path) -> None:
+    directory = tmp_path / "read-only"
+    directory.mkdir()
+    directory.chmod(0o555)
+    try:
+        probe = os.open(directory / "probe", os.O_WRONLY | os.O_CREAT, 0o600)
+    except PermissionError as error:
+        reason = error.strerror
+    else:  # root writes anywhere: /sys refuses even root
+        os.close(probe)
+        os.unlink(directory / "probe")
+        directory = Path("/sys")
+        reason = "Permission denied"
+        if os.access(directory, os.W_OK) and directory.is_dir():
+            try:
+                os.close(os.open(directory / "probe", os.O_WRONLY | os.O_CREAT, 0o600))
+                pytest.skip("no directory here refuses a new file")
+            except OSError as error:
+                reason = error.strerror
+    started = time.perf_counter()
+    result = cli("run", "--epochs", "10000000", "--history", str(directory / "h.csv"))
+    assert time.perf_counter() - started < 5, "the run went ahead"
+    assert (result.code, result.out) == (2, "")
+    assert result.err == f"gd-tui: error: --history: {directory}/h.csv: cannot write in {directory} ({reason})\n"
+
+
+@pytest.mark.parametrize("argv", [["--true-w", "-1e6"], ["--true-b", "-3"], ["--init-w", "-.5"], ["--init-b=-inf"]])
+def test_negative_numbers_are_values(cli: Cli, argv: list[str]) -> None:
+    result = cli("run", "--epochs", "1", "--json", *argv)
+    if argv[-1].endswith("inf"):
+        assert result.err == "gd-tui: error: --init-b: must be a finite number (got -inf)\n"
+        return
+    assert result.code == 0, result.err
+    assert json.loads(result.out)["epochs_done"] == 1
+
+
+def test_data_that_varies_on_a_tiny_scale_trains_and_is_standardized(cli: Cli, tmp_path: Path) -> None:
+    path = tmp_path / "tiny.csv"
+    path.write_text("x,y\n" + "".join(f"{i}e-200,{2 + i}\n" for i in range(1, 6)) * 4)
+    record = json.loads(cli("run", "--epochs", "2", "--json", "--data", str(path), "--train-fraction", "1").out)
+    assert record["ols_b"] is not None and record["ols_w"] is not None
+    scaled = cli("run", "--epochs", "2", "--json", "--data", str(path), "--feature", "scaled")
+    assert scaled.code == 0 and scaled.err == "", scaled.err
+
+
+def test_constant_x_quotes_the_real_value(cli: Cli, files: dict[str, str]) -> None:
+    result = cli("run", "--data", files["constant-x.csv"], "--feature", "scaled")
+    assert result.err == (
+        "gd-tui: error: --feature: scaled needs x to vary, but x is constant (every training x is 2.5), "
+        "so standardizing would divide by zero; use raw or bad\n"
+    )
+    note = cli("run", "--epochs", "1", "--data", files["constant-x.csv"]).out.splitlines()[-1]
+    assert note.startswith("note ")
+    assert note.endswith("  least squares is undefined: x does not vary on the training set (every training x is 2.5)")

@@ -18,7 +18,8 @@ Cli = Callable[..., Any]
 
 RUN_FIELDS = [
     "epochs_done", "updates_done", "b", "w", "train_loss", "val_loss", "ols_b", "ols_w",
-    "critical_lr", "condition_number", "diverged", "diverged_at",
+    "critical_lr", "condition_number", "diverged", "diverged_at", "diverging_from",
+    "optimizer", "optimizer_settings",
 ]  # fmt: skip
 
 

@@ -15,7 +15,7 @@ Cli = Callable[..., Any]
 
 TRACE_FIELDS = [
     "step", "name", "epoch", "batch", "batches", "epochs_done", "updates_done", "b", "w", "loss",
-    "b_grad", "w_grad", "val_loss", "lr", "batch_size", "diverged",
+    "b_grad", "w_grad", "val_loss", "lr", "batch_size", "diverged", "optimizer", "optimizer_state",
 ]  # fmt: skip
 INT_FIELDS = ("step", "epoch", "batch", "batches", "epochs_done", "updates_done", "batch_size")
 FLOAT_FIELDS = ("b", "w", "lr")
@@ -42,6 +42,7 @@ def check_types(record: dict[str, Any]) -> None:
         assert record[key] is None or type(record[key]) is float, key
     assert type(record["name"]) is str
     assert type(record["diverged"]) is bool
+    assert type(record["optimizer"]) is str and type(record["optimizer_state"]) is dict
 
 
 def test_trace_json_has_exactly_the_documented_fields_and_types(cli: Cli) -> None:

@@ -39,7 +39,7 @@ def gd_tui_command() -> list[str]:
 class Terminal:
     """A pseudo-terminal pair of COLUMNS x ROWS with gd-tui (or `command`) running on its slave side."""
 
-    def __init__(self, command: list[str], state_home: Path) -> None:
+    def __init__(self, command: list[str], state_home: Path, env_extra: dict[str, str] | None = None) -> None:
         try:
             self.master, self.slave = os.openpty()
         except OSError as error:
@@ -58,6 +58,7 @@ class Terminal:
             XDG_STATE_HOME=str(state_home),
             ESCDELAY="25",
         )
+        env.update(env_extra or {})
         self.process = subprocess.Popen(
             command,
             stdin=self.slave,
@@ -69,9 +70,13 @@ class Terminal:
             close_fds=True,
         )
         self.output = bytearray()
+        self.hung_up = False
 
     def read(self, timeout: float = 0.05) -> bool:
         """Add whatever the app drew within `timeout` seconds to `output`; False if it drew nothing."""
+        if self.hung_up:  # nothing more can be read once the terminal is closed
+            time.sleep(timeout)
+            return False
         ready, _, _ = select.select([self.master], [], [], timeout)
         if not ready:
             return False
@@ -111,6 +116,31 @@ class Terminal:
 
     def press(self, keys: str) -> None:
         os.write(self.master, keys.encode())
+
+    def flood(self, keys: str) -> None:
+        """Type without waiting: what an app that has stopped reading cannot take is not typed."""
+        if select.select([], [self.master], [], 0)[1]:
+            with contextlib.suppress(BlockingIOError, OSError):
+                os.write(self.master, keys.encode())
+
+    def resize(self, columns: int, rows: int) -> None:
+        """Resize the terminal (the kernel sends SIGWINCH), and send one more SIGWINCH, as some terminals do."""
+        fcntl.ioctl(self.master, termios.TIOCSWINSZ, struct.pack("HHHH", rows, columns, 0, 0))
+        with contextlib.suppress(ProcessLookupError):
+            os.kill(self.process.pid, signal.SIGWINCH)
+
+    def hang_up(self) -> None:
+        """Close the terminal's master side: the kernel hangs the terminal up, as when SSH drops."""
+        os.close(self.master)
+        self.hung_up = True
+
+    def session_gone(self) -> bool:
+        """No process is left in the app's process group (it leads its own session)."""
+        try:
+            os.killpg(self.process.pid, 0)
+        except ProcessLookupError:
+            return True
+        return False
 
     def wait_exit(self, timeout: float = TIMEOUT) -> int:
         """Wait for the process to end, read what it wrote on the way out, and return its status."""
@@ -154,7 +184,7 @@ class Terminal:
             with contextlib.suppress(ProcessLookupError):
                 os.killpg(self.process.pid, signal.SIGKILL)
             self.process.wait(5)
-        for fd in (self.master, self.slave):
+        for fd in (self.slave,) if self.hung_up else (self.master, self.slave):
             with contextlib.suppress(OSError):
                 os.close(fd)
 
@@ -177,8 +207,8 @@ def launch(state_home: Path) -> Iterator[Launch]:
         pytest.skip("pseudo-terminals need a POSIX system")
     started: list[Terminal] = []
 
-    def start(*args: str, command: list[str] | None = None) -> Terminal:
-        terminal = Terminal([*(command or gd_tui_command()), *args], state_home)
+    def start(*args: str, command: list[str] | None = None, env: dict[str, str] | None = None) -> Terminal:
+        terminal = Terminal([*(command or gd_tui_command()), *args], state_home, env)
         started.append(terminal)
         return terminal
 

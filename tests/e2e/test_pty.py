@@ -88,11 +88,28 @@ def test_a_crash_exits_with_a_non_zero_status(launch: Launch) -> None:
     assert terminal.wait_exit() != 0
 
 
-def test_escape_pauses_a_running_continue(terminal: Terminal) -> None:
+def test_escape_pauses_a_running_continue(launch: Launch) -> None:
+    terminal = launch("--lr", "0.001")  # no breakpoints: only convergence ends it, far off at this rate
     terminal.wait_for("Next: step 0, initialize")
-    terminal.press("c")  # no breakpoints are set: the run would go on for ever
+    terminal.press("c")
     terminal.wait_for("Running")
     terminal.press("\x1b")  # a lone escape, told apart from an escape sequence by its timing
     terminal.wait_for("Paused.")
     terminal.press("q")
     assert terminal.wait_exit() == 0
+
+
+C_LOCALE = {"LC_ALL": "C", "LANG": "C", "PYTHONUTF8": "0", "PYTHONIOENCODING": ""}
+
+
+def test_a_terminal_that_cannot_show_unicode_gets_ascii(launch: Launch) -> None:
+    """LC_ALL=C PYTHONUTF8=0: box lines once came out as \\u2500 and rows overflowed their width."""
+    pty = launch(env=C_LOCALE)
+    pty.wait_for("Next: step 0, initialize")
+    pty.press("nnn")
+    pty.wait_for("2.74215777")
+    drawn = bytes(pty.output)
+    assert max(drawn) < 0x80, "only ASCII reaches a terminal that cannot show anything else"
+    assert b"\\u" not in drawn and b"\\x" not in drawn
+    pty.press("q")
+    assert pty.wait_exit() == 0

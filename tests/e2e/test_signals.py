@@ -30,6 +30,16 @@ EXIT_WITHIN = 10.0
 STEPS = 5  # through step 4: b and w have moved once
 
 
+def autosaves(state_home: Path) -> list[Path]:
+    return sorted((state_home / "gd-tui").glob("autosave-*.json"))
+
+
+def only_autosave(state_home: Path) -> Path:
+    found = autosaves(state_home)
+    assert len(found) == 1, found
+    return found[0]
+
+
 def expected_after(steps: int) -> Machine:
     machine = Machine()
     for _ in range(steps):
@@ -43,15 +53,15 @@ def test_signal_saves_restores_the_terminal_and_resume_comes_back(
 ) -> None:
     expected = expected_after(STEPS)
     b, w = num(expected.state.b), num(expected.state.w)
-    autosave = state_home / "gd-tui" / "autosave.json"
-
     first = launch()
     first.wait_for("Next: step 0, initialize")
     first.press("n" * STEPS)
     first.wait_for("2.74215777", b, w, "Next: step 5, repeat")
-    assert not autosave.exists()
+    assert not autosaves(state_home)
     os.kill(first.process.pid, signal_number)
     assert first.wait_exit(EXIT_WITHIN) == 0
+    autosave = only_autosave(state_home)
+    assert autosave.name.endswith(f"-{first.process.pid}.json"), "the process id names its own autosave"
 
     # The terminal is as it was: the alternate screen left after it was last entered, modes back;
     # after it, only the one line saying where the session went.
@@ -82,7 +92,6 @@ def test_signal_saves_restores_the_terminal_and_resume_comes_back(
 
 def test_hang_up_during_a_run_saves_a_position_that_resumes(launch: Launch, state_home: Path) -> None:
     """The connection drops while c runs (no breakpoints: it would run for ever)."""
-    autosave = state_home / "gd-tui" / "autosave.json"
     first = launch()
     first.wait_for("Next: step 0, initialize")
     first.press("c")
@@ -92,6 +101,7 @@ def test_hang_up_during_a_run_saves_a_position_that_resumes(launch: Launch, stat
     assert first.wait_exit(EXIT_WITHIN) == 0
     assert termios.tcgetattr(first.slave) == first.modes_before
     assert len(first.lines_after_alternate_screen()) == 1
+    autosave = only_autosave(state_home)
     session = load(autosave)
     assert session.t > 100  # it was running
     machine = restore(session)  # replayed, and checked against the saved epoch, b and w

@@ -61,12 +61,13 @@ def test_a_split_leaving_fewer_than_two_training_points_is_refused() -> None:
     assert caught.value.option == "train_fraction"
 
 
-def test_a_missing_data_file_is_a_data_error(tmp_path: Any) -> None:
-    missing = tmp_path / "nope.csv"
+def test_the_engine_reads_no_files(tmp_path: Any) -> None:
+    """A CSV file is read outside the engine (gd_tui.csvfile); the engine takes its arrays."""
+    path = tmp_path / "data.csv"
+    path.write_text("x,y\n1,2\n2,4\n3,6\n")
     with pytest.raises(DataError) as caught:
-        make_dataset(Config(data=str(missing)))
-    assert caught.value.option == "data"
-    assert "no such file" in caught.value.message
+        make_dataset(Config(data=str(path)))
+    assert caught.value.option == "data" and "reads no files" in caught.value.message
 
 
 def test_train_fraction_of_one_has_no_validation_set_and_still_trains() -> None:

@@ -22,6 +22,12 @@ EXPECTED = {
     "scaled": {"feature": "scaled"},
     "mini-batch": {"batch_size": 16},
     "sgd": {"batch_size": 1},
+    "momentum": {"optimizer": "momentum", "momentum": 0.9},
+    "nesterov": {"optimizer": "nesterov", "momentum": 0.9},
+    "adagrad": {"optimizer": "adagrad"},
+    "rmsprop": {"optimizer": "rmsprop"},
+    "adam": {"optimizer": "adam"},
+    "race": {},
     "no-zero-grad": {"backend": "torch", "zero_grad": False},  # chapter 1's PyTorch lesson
 }
 
@@ -48,7 +54,7 @@ def per_update(machine: Machine, updates: int, step: int, read: object) -> list[
     return values
 
 
-def test_the_lessons_in_chapter_order() -> None:
+def test_the_lessons_in_chapter_order_then_the_optimizers_then_pytorch() -> None:
     assert builtin_names() == tuple(EXPECTED)
 
 

@@ -60,3 +60,28 @@ def test_help(snap_compare, size) -> None:
 @pytest.mark.parametrize("size", SIZES)
 def test_breakpoint_dialog(snap_compare, size) -> None:
     assert snap_compare(book(), terminal_size=size, press=["b"])
+
+
+@pytest.mark.parametrize("size", SIZES)
+def test_stepping_into_adam(snap_compare, size) -> None:
+    # Steps 0-3, then into step 4 and through its first two lines: ▶ on v's line, m updated.
+    press = ["n"] * 4 + ["s"] * 3
+    assert snap_compare(GDApp(Config(optimizer="adam")), terminal_size=size, press=press)
+
+
+@pytest.mark.parametrize("size", SIZES)
+def test_the_race_on_the_surface(snap_compare, size) -> None:
+    from gd_tui.lessons import load_lesson
+
+    lesson = load_lesson("race")
+
+    async def race(pilot: Pilot[None]) -> None:
+        app = pilot.app
+        await pilot.press("escape")  # the lesson's note
+        app._show_chart("loss-surface")  # type: ignore[attr-defined]
+        await pilot.press("0")
+        for _ in range(30):
+            await pilot.press("u")
+        await pilot.pause()
+
+    assert snap_compare(GDApp(lesson.config, lesson=lesson), terminal_size=size, run_before=race)

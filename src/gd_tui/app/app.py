@@ -5,25 +5,22 @@ Running many steps (runner.py) and the palette and its dialogs (commands.py) are
 
 from __future__ import annotations
 
-import asyncio
 import contextlib
 import gc
-import signal
-import sys
 from pathlib import Path
 
 from textual import on
-from textual.app import App, ComposeResult
+from textual.app import ComposeResult
 from textual.events import Resize
 from textual.screen import Screen
-from textual.widget import Widget
 from textual.widgets import Static
 
 # The dialogs (gd_tui.app.screens) are imported where they are opened: none is needed
 # for the first screen, and start-up is paid on every launch.
 from gd_tui.app.commands import Commands
+from gd_tui.app.hangup import HangUp, HangUpApp
 from gd_tui.app.keys import bindings, key_for
-from gd_tui.app.messages import batch_size_message, lr_message
+from gd_tui.app.messages import MessageLog, batch_size_message, lr_message
 from gd_tui.app.runner import Runner
 from gd_tui.app.view import View
 from gd_tui.app.widgets.chart_pane import ChartPane
@@ -31,15 +28,16 @@ from gd_tui.app.widgets.frame import CachedScreen, Column, Row
 from gd_tui.app.widgets.gradients import GradientsPane
 from gd_tui.app.widgets.keybar import KeyBar
 from gd_tui.app.widgets.loss import LossPane
-from gd_tui.app.widgets.nextstep import NextStepLine
+from gd_tui.app.widgets.nextstep import NextStepLine, divergence_banner, next_sentence
 from gd_tui.app.widgets.params import ParamsPane
 from gd_tui.app.widgets.predictions import PredictionsTable
 from gd_tui.app.widgets.source import SourcePane
 from gd_tui.app.widgets.status import StatusLine
 from gd_tui.backends import BackendMissing, make_machine
-from gd_tui.engine import Config, ConfigError, Machine
+from gd_tui.engine import Config, ConfigError, Dataset, Machine
 from gd_tui.engine.analysis import reference
 from gd_tui.engine.breakpoints import Breakpoints
+from gd_tui.engine.config import OPTIMIZERS
 from gd_tui.lessons import Lesson, LessonError, load_lesson
 from gd_tui.session import Session, SessionError, autosave, capture, restore
 
@@ -48,13 +46,14 @@ MINI_BATCH = 16  # the book's mini-batch size (chapter 2)
 MIN_SIZE = (76, 20)  # below this the parameters pane cannot show every number on its line
 
 
-class GDApp(Commands, Runner, App[None]):
+class GDApp(Commands, Runner, HangUpApp):
     """A terminal step-debugger for gradient descent on y = b + w·x + ε."""
 
     TITLE = "gd-tui"
     CSS_PATH = Path(__file__).parent / "app.tcss"  # absolute: subclasses live elsewhere
     ENABLE_COMMAND_PALETTE = True
     VERTICAL_BREAKPOINTS = [(0, "-short"), (32, "-tall")]
+    HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (110, "-wide")]  # the help's one or two columns
     # A zoomed pane keeps, under it, where the run stands, the next step and the keys.
     ALLOW_IN_MAXIMIZED_VIEW = "StatusLine, NextStepLine, KeyBar"
     # Escape pauses a run first (action_pause), then restores a zoomed pane.
@@ -71,6 +70,7 @@ class GDApp(Commands, Runner, App[None]):
         breakpoints: Breakpoints | None = None,
         session: Session | None = None,
         show_lesson: bool = True,
+        data: Dataset | None = None,
     ) -> None:
         super().__init__()
         if session is not None and lesson is None and session.lesson is not None:
@@ -81,7 +81,7 @@ class GDApp(Commands, Runner, App[None]):
         if config is None and lesson is not None:
             config = lesson.config
         # A resumed session is replayed to the exact state it was saved in.
-        self.machine = restore(session) if session is not None else make_machine(config)
+        self.machine = restore(session, data) if session is not None else make_machine(config)
         self.view = View(self.machine, reference(self.machine.data.x_train, self.machine.data.y_train))
         if lesson is not None:
             self._use_lesson_notes(lesson)
@@ -91,18 +91,21 @@ class GDApp(Commands, Runner, App[None]):
             self.view.breakpoints = breakpoints
         self._show_lesson = show_lesson and session is None and lesson is not None and lesson.name != "book"
         self._run_active = False
-        self._focus_before_small: Widget | None = None
         self._drawn_at = self._chart_drawn_at = 0.0  # when a run last redrew (perf_counter)
         self._show_pending = False
+        self.message_log = MessageLog()
+        self._logged_divergence: tuple[int, int, int] | None = None
         self.autosaved: Path | None = None
         self.autosave_error: str | None = None
-        self.hung_up = False  # a signal came before the app could handle it
+        self.hung_up = False  # a hang-up has come (hangup.py)
 
     def _use_lesson_notes(self, lesson: Lesson) -> None:
         self.view.breakpoints = lesson.breakpoints
         self.view.lesson_title = f"{lesson.name}: {lesson.title}"
         self.view.lesson_note = lesson.note
         self.view.step_notes = dict(lesson.step_notes)
+        # The race lesson races every optimizer; the palette turns the race on and off for any run.
+        self.view.race = OPTIMIZERS if lesson.name == "race" else ()
 
     # --- layout -----------------------------------------------------------
 
@@ -119,9 +122,9 @@ class GDApp(Commands, Runner, App[None]):
         )
         self._status = StatusLine(id="status")
         self._panes = (source, params, loss, gradients, self._table, self._next_step, self._status)
-        # The panes take focus: tab moves it, z zooms the one that has it.
-        for pane in (source, loss, gradients, params, self._table, self._chart):
-            pane.can_focus = True
+        # The panes tab visits, in order; z zooms the one it is on (the chart at start).
+        self._zoomable = (source, loss, gradients, params, self._table, self._chart)
+        self._chart.add_class("-focus")
         with Row(id="main"):
             with Column(id="left"):
                 yield source
@@ -140,19 +143,13 @@ class GDApp(Commands, Runner, App[None]):
         return CachedScreen(id="_default")
 
     def on_mount(self) -> None:
-        self._chart.focus()
         self.show_state()
-        loop = asyncio.get_running_loop()
-        # A dropped SSH connection sends SIGHUP; a kill sends SIGTERM. Both save the
-        # session and exit through Textual, which restores the terminal.
-        for signal_number in (signal.SIGHUP, signal.SIGTERM):
-            with contextlib.suppress(NotImplementedError, RuntimeError, ValueError):
-                loop.add_signal_handler(signal_number, self._hang_up)
+        # A dropped SSH connection sends SIGHUP; a kill sends SIGTERM: see hangup.py.
         if self.hung_up:  # the connection dropped while the app was starting
             self._hang_up()
             return
         if self._show_lesson:
-            self.action_lesson()
+            self.show_lesson_note()
         self.call_after_refresh(self._collector_on)  # see on_load
 
     # Building the first screen allocates a great many objects that all live as long as
@@ -179,14 +176,9 @@ class GDApp(Commands, Runner, App[None]):
         small = width < MIN_SIZE[0] or height < MIN_SIZE[1]
         # On the app, not self.screen: a dialog may be on top when the terminal resizes.
         self.set_class(small, "too-small")
-        main = self.screen_stack[0]
-        if not small and main.focused is None:
-            # The hidden panes lost the focus to the notice: the pane that had it gets it back.
-            main.set_focus(self._focus_before_small or self._chart)
+        # The panes' focus is a class (see _move_pane_focus): the notice leaves it where it was.
         if small:
-            if main.focused is not None:
-                self._focus_before_small = main.focused
-            main.minimize()  # the notice, not a pane cut to pieces
+            self.screen_stack[0].minimize()  # the notice, not a pane cut to pieces
             self.query_one("#too-small", Static).update(
                 f"The terminal is {width}x{height}; gd-tui needs at least {MIN_SIZE[0]}x{MIN_SIZE[1]}. "
                 "Enlarge it to go on (nothing is lost)."
@@ -203,10 +195,17 @@ class GDApp(Commands, Runner, App[None]):
         if chart:
             self._chart.show(view)
         view.fresh = False
+        diverged_at = view.machine.state.diverged_at
+        if diverged_at != self._logged_divergence:
+            self._logged_divergence = diverged_at
+            banner = divergence_banner(view)
+            if banner:
+                self.message_log.add(view.machine, banner)
 
     def say(self, message: str) -> None:
         """Put a one-line message before the next-step sentence."""
         self.view.message = message
+        self.message_log.add(self.machine, message)
         self._next_step.show(self.view)
 
     def _act(self, message: str = "") -> None:
@@ -216,6 +215,7 @@ class GDApp(Commands, Runner, App[None]):
         its one call on the machine, but the panes redraw once for the whole burst.
         """
         self.view.message = message
+        self.message_log.add(self.machine, message)
         if not self._show_pending:
             self._show_pending = True
             self.call_later(self._show_now)
@@ -231,9 +231,14 @@ class GDApp(Commands, Runner, App[None]):
         self.machine.advance()
         self._act()
 
+    def action_step_into(self) -> None:
+        self._stop()
+        self.machine.step_into()
+        self._act()
+
     def action_back(self) -> None:
         self._stop()
-        if self.machine.state.t == 0:
+        if self.machine.state.t == 0 and self.machine.state.line == 0:
             self._act("Already at the start: nothing to step back over.")
             return
         self.machine.back()
@@ -285,8 +290,16 @@ class GDApp(Commands, Runner, App[None]):
         self._set_batch_size(max(1, sizes[self.machine.mode]))
 
     def action_log_scale(self) -> None:
-        self.view.log_scale = not self.view.log_scale
-        self._chart.show(self.view)
+        view = self.view
+        view.log_scale = not view.log_scale
+        self._chart.show(view)
+        if self._chart.shown != "loss-history":
+            state = "on" if view.log_scale else "off"
+            self.say(f"Log scale {state}: it applies to the loss history ({key_for('next_chart')} shows it).")
+        elif self._chart.log_forced():
+            self.say("Log scale stays: the losses span too many powers of ten for a linear axis.")
+        elif view.message.startswith("Log scale"):
+            self.say("")
 
     def action_next_chart(self) -> None:
         title = self._chart.next_tab()
@@ -298,22 +311,63 @@ class GDApp(Commands, Runner, App[None]):
     def action_table_page(self, direction: int) -> None:
         self._table.page(direction)
 
+    # The panes' focus is a class, not Textual's focus: a key goes to the focused widget
+    # and bubbles up through each of its containers' message queues before it reaches
+    # the app's bindings, and during a run every queue waits for a time slice. A pane
+    # handles no key itself, so its focus only needs to show and to say what z zooms.
+
+    def _focused_pane(self) -> int:
+        return next(i for i, pane in enumerate(self._zoomable) if pane.has_class("-focus"))
+
+    def _move_pane_focus(self, step: int) -> None:
+        panes = self._zoomable
+        now = self._focused_pane()
+        panes[now].remove_class("-focus")
+        panes[(now + step) % len(panes)].add_class("-focus")
+
+    def action_focus_next(self) -> None:
+        # Dialogs keep Textual's focus: tab moves between their fields.
+        if self.screen is self.screen_stack[0]:
+            if self.screen.maximized is None:
+                self._move_pane_focus(1)
+        else:
+            super().action_focus_next()
+
+    def action_focus_previous(self) -> None:
+        if self.screen is self.screen_stack[0]:
+            if self.screen.maximized is None:
+                self._move_pane_focus(-1)
+        else:
+            super().action_focus_previous()
+
     def action_zoom(self) -> None:
         screen = self.screen
         if screen.maximized is not None:
             screen.minimize()
             return
-        screen.maximize(screen.focused or self._chart)
+        screen.maximized = self._zoomable[self._focused_pane()]
         self._status.show(self.view)
 
-    def action_lesson(self) -> None:
+    def show_lesson_note(self) -> None:
+        """The lesson's note, as it opens: what to watch for."""
         view = self.view
         if view.lesson_note is None:
-            self.say(f"No lesson is loaded: {key_for('command_palette')} and type 'lesson' to pick one.")
             return
         from gd_tui.app.screens.lesson import LessonScreen
 
         self.push_screen(LessonScreen(view.lesson_title or "Lesson", view.lesson_note))
+
+    def action_notes(self) -> None:
+        view = self.view
+        note = view.lesson_note or f"No lesson is loaded: {key_for('command_palette')} and type 'lesson' to pick one."
+        now = [divergence_banner(view) or "", view.message, next_sentence(view)]
+        step_note = view.step_notes.get(view.machine.state.cursor)
+        if step_note:
+            now.append(step_note)
+        from gd_tui.app.screens.notes import NotesScreen
+
+        title = view.lesson_title or "Notes"
+        self.push_screen(NotesScreen(title, note, [line for line in now if line], self.message_log.newest_first()))
 
     def _use_machine(self, machine: Machine, message: str) -> None:
         """Switch to a new machine (new data or settings): its reference answers, fresh panes."""
@@ -326,15 +380,16 @@ class GDApp(Commands, Runner, App[None]):
 
     def load_lesson(self, lesson: Lesson) -> None:
         """Start the lesson's run from before step 0, with its breakpoints and notes."""
-        self.lesson = lesson
-        self._use_lesson_notes(lesson)
         try:
             machine = make_machine(lesson.config)
         except BackendMissing as error:
             self._act(f"Refused: lesson {lesson.name}: {error}")
             return
-        self._use_machine(machine, f"Lesson {lesson.name} loaded: {key_for('lesson')} shows its note.")
-        self.action_lesson()
+        self.lesson = lesson
+        self._use_lesson_notes(lesson)
+        message = f"Lesson {lesson.name} loaded: {key_for('notes')} shows its note."
+        self._use_machine(machine, message)
+        self.show_lesson_note()
 
     def session(self) -> Session:
         """Everything needed to come back to this exact state."""
@@ -343,12 +398,17 @@ class GDApp(Commands, Runner, App[None]):
         )
 
     def _hang_up(self) -> None:
+        if self.autosaved is not None or self.autosave_error is not None:
+            return  # once: the signal, on_mount and input queued behind it can all get here
         self._stop()
+        self._autosave()
+        self.exit()
+
+    def _autosave(self) -> None:
         try:
             self.autosaved = autosave(self.session())
         except SessionError as error:
             self.autosave_error = str(error)
-        self.exit()
 
     def action_help(self) -> None:
         from gd_tui.app.screens.help import HelpScreen
@@ -356,24 +416,19 @@ class GDApp(Commands, Runner, App[None]):
         self.push_screen(HelpScreen())
 
 
-def run_app(config: Config | None = None, *, lesson: Lesson | None = None, session: Session | None = None) -> int:
-    """Run the app in this terminal; returns the exit code."""
-    app = GDApp(config, lesson=lesson, session=session)
-
-    def early(signal_number: int, frame: object) -> None:
-        # Until on_mount installs the real handlers, a signal only leaves a note: dying
-        # here would leave the terminal in raw mode on the alternate screen.
-        app.hung_up = True
-
-    for signal_number in (signal.SIGHUP, signal.SIGTERM):
-        signal.signal(signal_number, early)
+def run_app(
+    config: Config | None = None,
+    *,
+    lesson: Lesson | None = None,
+    session: Session | None = None,
+    data: Dataset | None = None,
+) -> int:
+    """Run the app in this terminal; returns the exit code (`data`: the session's, already read)."""
+    app = GDApp(config, lesson=lesson, session=session, data=data)
+    hang_up = HangUp(app)  # SIGHUP, SIGTERM, a dead terminal: saved, and gone within seconds
+    hang_up.install()
     app.run()
-    if app.autosaved is not None:
-        print(f"gd-tui: the session was saved to {app.autosaved}; gd-tui --resume brings it back", file=sys.stderr)
-    if app.autosave_error is not None:
-        print(f"gd-tui: the session could not be saved: {app.autosave_error}", file=sys.stderr)
-        return 1
-    return app.return_code or 0
+    return hang_up.finish()
 
 
 __all__ = ["GDApp", "run_app"]

@@ -12,10 +12,12 @@ from textual.screen import Screen
 
 from gd_tui.app.keys import key_for, palette_entries
 from gd_tui.app.messages import batch_size_message, lr_message
+from gd_tui.app.runner import goto_target
 from gd_tui.app.widgets.chart_pane import tabs_for
 from gd_tui.backends import BackendMissing, make_machine
 from gd_tui.engine import ConfigError, Machine
-from gd_tui.engine.breakpoints import Breakpoints
+from gd_tui.engine.breakpoints import Breakpoints, Predicate
+from gd_tui.engine.config import OPTIMIZERS
 from gd_tui.export import write_history
 from gd_tui.lessons import Lesson, LessonError, builtin_names, load_lesson
 from gd_tui.session import Session, SessionError, save
@@ -43,6 +45,7 @@ class Commands(_AppBase):
         def say(self, message: str) -> None: ...
         def _act(self, message: str = "") -> None: ...
         def _stop(self, message: str | None = None) -> None: ...
+        def _start(self, predicate: Callable[[], Predicate], target: str | None) -> None: ...
         def _show_chart(self, tab_id: str) -> None: ...
         def _use_machine(self, machine: Machine, message: str) -> None: ...
         def load_lesson(self, lesson: Lesson) -> None: ...
@@ -58,19 +61,45 @@ class Commands(_AppBase):
 
         self.push_screen(BreakpointsScreen(self.view.breakpoints), apply)
 
+    def action_goto(self) -> None:
+        def apply(text: str) -> str:
+            state = self.machine.state
+            predicate, target = goto_target(text, state.epoch, state.update)
+            # After the dialog has gone: the run's own messages and its pause are continue's.
+            self.call_later(self._start, lambda: predicate, target)
+            return ""
+
+        self._stop()
+        state = self.machine.state
+        self._ask("Go to epoch N or update uN", str(state.epoch + 1), apply)
+
     def action_save(self) -> None:
+        asked: list[Path] = []  # the existing file the user was warned about
+        message = ""
+
         def check(text: str) -> str | None:
+            nonlocal message
             if not text:
                 return "file: type a file name, such as gd-tui-session.json"
             try:
-                save(self.session(), _typed_path(text))
-            except SessionError as error:
+                if self.is_web:  # served (gd-tui serve): the file goes to the student's browser
+                    from gd_tui.app.delivery import send_session
+
+                    message = send_session(self, self.session(), text)
+                else:
+                    path = _typed_path(text)
+                    if path.is_file() and path not in asked:
+                        asked.append(path)
+                        return f"{text} exists: Enter again replaces it, or type another name"
+                    save(self.session(), path)
+                    message = f"Saved to {text}: gd-tui --resume {text} comes back here."
+            except (SessionError, ValueError) as error:
                 return str(error)
             return None
 
         def saved(text: str | None) -> None:
             if text is not None:
-                self._act(f"Saved to {text}: gd-tui --resume {text} comes back here.")
+                self._act(message)
 
         from gd_tui.app.screens.prompt import PromptScreen
 
@@ -88,6 +117,18 @@ class Commands(_AppBase):
         yield SystemCommand("Set learning rate…", "Type an exact learning rate", self._ask_lr)
         yield SystemCommand("Set batch size…", "Type an exact batch size", self._ask_batch_size)
         yield SystemCommand("Set seed…", "New data and a new random start", self._ask_seed)
+        yield SystemCommand(
+            "Race: all optimizers",
+            "Every other optimizer's path from the same start, as ghosts on the loss surface",
+            partial(self._set_race, OPTIMIZERS),
+        )
+        yield SystemCommand("Race: off", "No ghost paths on the loss surface", partial(self._set_race, ()))
+        for name in OPTIMIZERS:
+            yield SystemCommand(
+                f"Optimizer: {name}",
+                "Step 4 with this optimizer from the next update, its state from zero (torch.optim's formulas)",
+                partial(self._set_optimizer, name),
+            )
         yield SystemCommand("Export history…", "Loss per update, the (b, w) path, losses per epoch", self._ask_export)
         for tab_id, title, _ in tabs_for(self.view):
             yield SystemCommand(
@@ -134,10 +175,9 @@ class Commands(_AppBase):
 
     def _switch(self, **changes: str) -> None:
         """A new machine with other torch settings, from before step 0 (the code on screen changes)."""
-        config = self.machine.config.with_changes(**changes)
         try:
-            machine = make_machine(config)
-        except BackendMissing as error:
+            machine = make_machine(self.machine.config.with_changes(**changes))
+        except (BackendMissing, ConfigError) as error:
             self._act(f"Refused: {error}")
             return
         said = ", ".join(f"{key} {value}" for key, value in changes.items())
@@ -146,6 +186,26 @@ class Commands(_AppBase):
     def _graph(self, name: str | None) -> None:
         self.view.graph_experiment = name
         self._show_chart("autograd-graph")
+
+    def _set_race(self, names: tuple[str, ...]) -> None:
+        self.view.race = names
+        if names:
+            self._show_chart("loss-surface")
+            self._act("Racing every optimizer from the same start (ghosts on the loss surface).")
+        else:
+            self._act("Race off.")
+
+    def _set_optimizer(self, name: str) -> None:
+        previous = self.machine.state.optimizer
+        try:
+            self.machine.set_optimizer(name)
+        except ConfigError as error:  # a choice the torch backend cannot run
+            self._act(f"Refused: {error}")
+            return
+        if name == previous:
+            self._act(f"The optimizer is {name} already.")
+        else:
+            self._act(f"Optimizer {name} from the next update ({previous} before), its state from zero.")
 
     def _pick_lesson(self, name: str) -> None:
         try:
@@ -193,6 +253,10 @@ class Commands(_AppBase):
 
     def _ask_export(self) -> None:
         def apply(text: str) -> str:
+            if self.is_web:  # served: the files go to the student's browser
+                from gd_tui.app.delivery import send_history
+
+                return send_history(self, self.machine, text)
             path = _typed_path(text)
             if not text or path.is_dir():
                 raise ValueError(f"file: give a file name such as history.csv (got {text!r})")

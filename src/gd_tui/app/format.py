@@ -7,8 +7,14 @@ import math
 from rich.text import Text
 
 from gd_tui.engine.values import scalar
+from gd_tui.text import one_line
 
 CHANGED = "bold reverse"  # survives NO_COLOR: reverse video needs no colour
+
+
+def shown(message: str) -> Text:
+    """A message as the user will read it: literal ("[/x]" is not markup), one line, no control characters."""
+    return Text(one_line(message))
 
 
 def num(value: object, decimals: int = 8) -> str:

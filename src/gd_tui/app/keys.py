@@ -71,7 +71,15 @@ def _table() -> tuple[Key, ...]:
     # {action} in a sentence is that action's key, written in by table().
     return (
         Key("n,space,right", "next", "Step", "Next step", "stepping", "Execute exactly one step", bar=True),
-        Key("p,left", "back", "Back", "Step back", "stepping", "Undo exactly one step", bar=True),
+        Key(
+            "s",
+            "step_into",
+            "Into",
+            "Step into the update",
+            "stepping",
+            "Step into step 4's update: a line a press",
+        ),
+        Key("p,left", "back", "Back", "Step back", "stepping", "Undo one step (or one line of step 4)", bar=True),
         Key(
             "u",
             "run_update",
@@ -95,8 +103,16 @@ def _table() -> tuple[Key, ...]:
             "Continue",
             "Continue",
             "running",
-            "Run until a breakpoint fires; {continue} or {pause} pauses",
+            "Run until a breakpoint fires, or with none set until converged; {continue} or {pause} pauses",
             bar=True,
+        ),
+        Key(
+            "g",
+            "goto",
+            "Go to",
+            "Go to an epoch or update…",
+            "running",
+            "Run to an epoch (1000: 1000 epochs done) or an update (u250), like {continue}: {pause} pauses",
         ),
         Key("escape", "pause", "Pause", "Pause", "running", "Pause a running continue; else restore a zoomed pane"),
         *_digits(),
@@ -114,8 +130,17 @@ def _table() -> tuple[Key, ...]:
         Key("b", "breakpoints", "Breaks", "Breakpoints…", "settings", "Breakpoints dialog"),
         Key("l", "log_scale", "Log", "Log scale on the chart", "views", "Log scale on the chart"),
         Key("t", "next_chart", "Chart", "Next chart", "views", "Cycle the charts: {charts}"),
-        Key("i", "lesson", "Lesson", "Lesson note", "views", "The lesson's note: what to watch for"),
-        Key("s", "save", "Save", "Save the session…", "files", "Save the session to a file (gd-tui --resume FILE)"),
+        Key(
+            "i",
+            "notes",
+            "Notes",
+            "Notes and messages",
+            "views",
+            "The lesson's note, the next step in full, every message shown",
+        ),
+        Key(
+            "ctrl+s", "save", "Save", "Save the session…", "files", "Save the session to a file (gd-tui --resume FILE)"
+        ),
         Key(
             "pagedown", "table_page(1)", "Table ↓", "Predictions: next page", "views", "Page the predictions table down"
         ),

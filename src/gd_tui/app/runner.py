@@ -3,13 +3,15 @@
 from __future__ import annotations
 
 import asyncio
+import math
+import re
 import time
 from collections.abc import Callable
 from functools import partial
 from typing import TYPE_CHECKING
 
 from gd_tui.app.keys import key_for
-from gd_tui.engine.breakpoints import Predicate, end_of_epoch, end_of_update, step_done
+from gd_tui.engine.breakpoints import Predicate, apart, end_of_epoch, end_of_update, step_done
 
 if TYPE_CHECKING:
     from textual.app import App
@@ -24,6 +26,54 @@ else:
 SLICE = 1 / 120  # a long run yields to keys this often (escape pauses within a slice)
 FRAME = 1 / 30  # ... redraws the panes at most this often
 CHART_FRAME = 1 / 5  # ... and the chart at most this often
+TURNS = 8  # ... and gives the event loop this many turns between slices
+
+# With no breakpoint set, continue stops once the run has converged: the gradient is
+# this small, or an epoch changed the mean training loss by less than this, relatively.
+GRAD_CONVERGED = 1e-8
+LOSS_CONVERGED = 1e-12
+# Mini-batches and single points keep the loss moving for ever: there the run is done
+# once the epoch's mean loss has reached no new low for this many epochs.
+PATIENCE = 100
+
+
+def converged(machine: Machine) -> str | None:
+    """Why the run counts as converged at this step, or None."""
+    state = machine.state
+    if state.last_step == 3 and state.b_grad is not None and state.w_grad is not None:
+        size = math.hypot(state.b_grad, state.w_grad)
+        if size < GRAD_CONVERGED:
+            return f"the gradient size {apart(size, GRAD_CONVERGED)} is below {GRAD_CONVERGED:g}"
+    if state.last_step == 5 and state.batch == 0:  # an epoch just ended
+        losses = machine.history.epoch_loss.values
+        if len(losses) >= 2:
+            before, after = float(losses[-2]), float(losses[-1])
+            if abs(after - before) <= LOSS_CONVERGED * abs(before):
+                return f"the epoch's mean loss {after:.12g} changed by less than {LOSS_CONVERGED:g} (relative)"
+        if machine.mode != "batch" and len(losses) > PATIENCE:
+            best = float(losses[:-PATIENCE].min())
+            recent = losses[-PATIENCE:]
+            # Levelled off, not climbing away: a loss that grows is a run diverging.
+            if float(recent.min()) >= best * (1 - LOSS_CONVERGED) and float(recent.max()) <= 2 * best:
+                return f"the epoch's mean loss has not gone below {best:.8g} in {PATIENCE} epochs"
+    return None
+
+
+def goto_target(text: str, epoch: int, update: int) -> tuple[Predicate, str]:
+    """'1000' (epochs done) or 'u250' (updates done): the predicate to run to and its name."""
+    match = re.fullmatch(r"\s*(u?)\s*(\d+)\s*", text.lower())
+    if not match:
+        raise ValueError(f"go to: type an epoch such as 1000, or u and an update such as u250 (got {text!r})")
+    number = int(match[2])
+    if match[1]:
+        if number <= update:
+            raise ValueError(
+                f"go to: update {number} is done already ({update} updates done); {key_for('reset')} resets"
+            )
+        return (lambda state: state.update >= number and state.last_step == 5), f"update {number}"
+    if number <= epoch:
+        raise ValueError(f"go to: epoch {number} is done already ({epoch} epochs done); {key_for('reset')} resets")
+    return (lambda state: state.epoch >= number), f"epoch {number}"
 
 
 class Runner(_AppBase):
@@ -61,12 +111,28 @@ class Runner(_AppBase):
             self._stop("Paused.")
             return
         # Built again each time slice, so breakpoints changed mid-run apply to this run.
-        self._start(lambda: self.view.breakpoints.predicate(self._previous_loss), None)
+        self._start(self._continue_predicate, None)
+
+    def _continue_predicate(self) -> Predicate:
+        """The breakpoints set, or with none set, convergence."""
+        breakpoints = self.view.breakpoints
+        if breakpoints.enabled:
+            return breakpoints.predicate(self._previous_loss)
+        machine = self.machine
+        return lambda state: converged(machine) is not None
+
+    def _stop_reason(self) -> str:
+        """Why continue stopped (not divergence: the banner says that)."""
+        breakpoints = self.view.breakpoints
+        if breakpoints.enabled:
+            return f"Breakpoint: {breakpoints.which(self.machine.state, self._previous_loss)}."
+        why = converged(self.machine)
+        return f"Converged: {why}. With no breakpoint set, continue stops here ({key_for('breakpoints')} sets one)."
 
     def _previous_loss(self) -> float | None:
         """The loss of the last completed update ("loss went up" compares with it)."""
         losses = self.machine.history.update_loss
-        return float(losses.values[-1]) if len(losses) else None
+        return float(losses[-1]) if len(losses) else None
 
     def action_pause(self) -> None:
         if self._run_active:
@@ -78,10 +144,7 @@ class Runner(_AppBase):
         """Run toward `target`; short runs finish within this key press, long ones go on in a worker."""
         self._stop()
         if self.machine.state.diverged:
-            self._act(
-                f"The run has diverged: step back ({key_for('back')}), lower the learning rate "
-                f"({key_for('lr_down')}) or reset ({key_for('reset')})."
-            )
+            self._act()  # nothing runs: the DIVERGED banner already says what to do
             return
         self._run_active = True
         # A key press that finishes at once must not wait for a worker: the next press
@@ -127,11 +190,15 @@ class Runner(_AppBase):
         self._run_active = False
         message = ""
         if hit and target is None:
-            message = f"Breakpoint: {self.view.breakpoints.which(machine.state, self._previous_loss)}."
+            message = self._stop_reason()
         self._act(message)
         return True
 
     async def _run(self, predicate: Callable[[], Predicate], target: str | None) -> None:
         """Go on in time slices so keys and redraws get their turn."""
         while self._run_active and not self._slice(predicate, target):
-            await asyncio.sleep(0)
+            # A key takes several turns of the event loop to reach its binding: with one
+            # turn per slice, some 250 updates ran after a pausing key; with eight, none
+            # (bench/run.py's pause row prints the updates run after the key).
+            for _ in range(TURNS):
+                await asyncio.sleep(0)

@@ -1,7 +1,16 @@
-"""Growable float arrays for the training history (amortized O(1) appends)."""
+"""The training history in bounded memory: exact recent rows, a thinned past, the rest recomputed.
+
+A long run (10^7 updates of `c`) would hold hundreds of megabytes if every row
+were kept. Each series keeps its last TAIL rows exactly, and before them one row
+in `stride` (the stride doubles so at most 2·KEEP rows stay): enough for charts,
+which draw a bounded number of points. A row that is not kept is recomputed on
+demand from the machine's checkpoints (the run is deterministic), so every value
+read stays exact, and an export still writes every row.
+"""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 import numpy as np
@@ -50,6 +59,17 @@ class Growable:
         self._size = stop
         pending.clear()
 
+    def extend(self, rows: np.ndarray) -> None:
+        """Add many rows at once."""
+        self._flush()
+        start, stop = self._size, self._size + len(rows)
+        if stop > len(self._data):
+            grown = np.empty((max(2 * len(self._data), stop), *self._data.shape[1:]), dtype=np.float64)
+            grown[:start] = self._data[:start]
+            self._data = grown
+        self._data[start:stop] = rows
+        self._size = stop
+
     def truncate(self, size: int) -> None:
         """Forget every row from `size` on (stepping back)."""
         self._flush()
@@ -82,17 +102,212 @@ class Growable:
         return int(self._data.nbytes)
 
 
+TAIL = 1 << 16  # rows kept exactly at the end of each series (stepping back lands here)
+KEEP = 1 << 12  # rows kept before the tail: between KEEP and 2·KEEP, evenly spaced
+
+# recompute(name, start, stop) -> rows [start, stop) of the named series, exactly.
+Recompute = Callable[[str, int, int], np.ndarray]
+
+
+class Series:
+    """One history series: its rows [first, count) readable exactly, a bounded number held in memory."""
+
+    __slots__ = (
+        "_columns",
+        "_kept",
+        "_kept_at",
+        "_recompute",
+        "_stride",
+        "_tail",
+        "_tail_start",
+        "count",
+        "name",
+        "tail_rows",
+    )
+
+    def __init__(self, name: str, columns: int = 1, first: int = 0, tail_rows: int | None = None) -> None:
+        self.name = name
+        self._columns = columns
+        self._tail = Growable(columns)  # rows [_tail_start, count)
+        self._tail_start = first
+        # Rows below _tail_start at positions _kept_at (ascending): one in `stride` as the run
+        # thins its tail, or whatever a resumed session brought along.
+        self._kept = Growable(columns)
+        self._kept_at = Growable()
+        self._stride = 1
+        self.count = first
+        self.tail_rows = TAIL if tail_rows is None else tail_rows
+        self._recompute: Recompute | None = None
+
+    def append(self, value: Any) -> None:
+        """Add one row (a number, or a tuple for multi-column series)."""
+        self._tail.append(value)
+        self.count += 1
+        if self.count - self._tail_start >= 2 * self.tail_rows:
+            self._thin()
+
+    def _thin(self) -> None:
+        """Move the older half of the tail into the kept rows, one in `stride`."""
+        rows = self._tail.values
+        moved = self.tail_rows
+        positions = np.arange(self._tail_start, self._tail_start + moved)
+        chosen = positions % self._stride == 0
+        self._kept.extend(rows[:moved][chosen])
+        self._kept_at.extend(positions[chosen])
+        tail = Growable(self._columns, capacity=max(1024, 2 * self.tail_rows))
+        tail.extend(rows[moved:])
+        self._tail = tail
+        self._tail_start += moved
+        if len(self._kept) > 2 * KEEP:
+            kept, kept_at = Growable(self._columns), Growable()
+            kept.extend(self._kept.values[::2])
+            kept_at.extend(self._kept_at.values[::2])
+            self._kept, self._kept_at = kept, kept_at
+            self._stride *= 2
+
+    def truncate(self, size: int) -> None:
+        """Forget every row from `size` on (stepping back)."""
+        if size >= self.count:
+            return
+        if size >= self._tail_start:
+            self._tail.truncate(size - self._tail_start)
+        else:
+            below = int(np.searchsorted(self._kept_at.values, size))
+            self._kept.truncate(below)
+            self._kept_at.truncate(below)
+            self._tail = Growable(self._columns)
+            self._tail_start = size
+        self.count = size
+
+    def __len__(self) -> int:
+        return self.count
+
+    def _held(self, row: int) -> np.ndarray | float | None:
+        if row >= self._tail_start:
+            return self._tail.values[row - self._tail_start]  # type: ignore[no-any-return]
+        at = self._kept_at.values
+        index = int(np.searchsorted(at, row))
+        if index < len(at) and at[index] == row:
+            return self._kept.values[index]  # type: ignore[no-any-return]
+        return None
+
+    def __getitem__(self, index: int) -> Any:
+        """Row `index` (negative counts from the end), exact: held, or recomputed."""
+        row = index + self.count if index < 0 else index
+        if not 0 <= row < self.count:
+            raise IndexError(f"{self.name} has {self.count} rows (got {index})")
+        held = self._held(row)
+        if held is not None:
+            return held
+        return self.rows(row, row + 1)[0]
+
+    def rows(self, start: int, stop: int) -> np.ndarray:
+        """Rows [start, stop), exactly (recomputed where they are not held)."""
+        stop = min(stop, self.count)
+        if start >= self._tail_start:
+            return self._tail.values[start - self._tail_start : stop - self._tail_start]
+        if self._recompute is None:
+            raise LookupError(f"rows {start} to {stop} of {self.name} are not held and cannot be recomputed")
+        head = self._recompute(self.name, start, min(stop, self._tail_start))
+        if stop <= self._tail_start:
+            return head
+        return np.concatenate([head, self._tail.values[: stop - self._tail_start]])
+
+    @property
+    def values(self) -> np.ndarray:
+        """Every row, exactly (a long run's are recomputed: for exports and tests, not for drawing)."""
+        view = self.rows(0, self.count)
+        view.flags.writeable = False
+        return view
+
+    def sample(self, limit: int, stop: int | None = None) -> tuple[np.ndarray, np.ndarray]:
+        """(row numbers, rows) of at most `limit` held rows below `stop`, evenly spread, the last one included."""
+        stop = self.count if stop is None else min(stop, self.count)
+        kept = self._kept.values
+        kept_rows = self._kept_at.values.astype(np.int64)
+        tail = self._tail.values
+        tail_rows = np.arange(self._tail_start, self._tail_start + len(tail), dtype=np.int64)
+        positions = np.concatenate([kept_rows[kept_rows < stop], tail_rows[tail_rows < stop]])
+        values = np.concatenate([kept[kept_rows < stop], tail[tail_rows < stop]])
+        if len(positions) > limit:
+            pick = np.unique(np.linspace(0, len(positions) - 1, limit).astype(np.int64))  # as plots.history.downsample
+            positions, values = positions[pick], values[pick]
+        return positions, values
+
+    def held_rows(self, rows: np.ndarray) -> np.ndarray:
+        """Each row moved down to the nearest row held in memory (sorted, unique): cheap to read."""
+        rows = np.asarray(rows, dtype=np.int64)
+        below = rows < self._tail_start
+        at = np.concatenate([[-1], self._kept_at.values.astype(np.int64)])  # -1: no kept row at or before
+        index = np.searchsorted(at, rows, side="right") - 1  # the last kept row at or before each
+        snapped = np.where(below, at[index], rows)
+        return np.unique(snapped[snapped >= 0])
+
+    def take(self, rows: np.ndarray) -> np.ndarray:
+        """These rows, exactly (sampled rows of a series appended in step with this one are held)."""
+        if not len(rows):
+            return np.empty((0, self._columns) if self._columns > 1 else 0)
+        return np.stack([np.asarray(self[int(row)], dtype=np.float64) for row in rows])
+
+    @property
+    def nbytes(self) -> int:
+        return self._tail.nbytes + self._kept.nbytes + self._kept_at.nbytes
+
+    # --- carried by a session: what the history holds, without replaying the run ---
+
+    def parts(self, kept_limit: int, tail_limit: int) -> dict[str, Any]:
+        """What this series holds, thinned to at most kept_limit + tail_limit rows (see from_parts)."""
+        tail = self._tail.values
+        start = max(0, len(tail) - tail_limit)
+        # Rows the tail gives up join the kept rows, so the past stays drawn.
+        kept_at = np.concatenate([self._kept_at.values, np.arange(self._tail_start, self._tail_start + start)])
+        kept = np.concatenate([self._kept.values, tail[:start]]) if len(kept_at) else self._kept.values
+        if len(kept_at) > kept_limit:
+            pick = np.unique(np.linspace(0, len(kept_at) - 1, kept_limit).astype(np.int64))
+            kept_at, kept = kept_at[pick], kept[pick]
+        return {
+            "count": self.count,
+            "kept_at": kept_at.astype(np.int64).tolist(),
+            "kept": kept.tolist(),
+            "tail_start": self._tail_start + start,
+            "tail": tail[start:].tolist(),
+        }
+
+    def adopt(self, parts: dict[str, Any]) -> None:
+        """Hold what `parts` (from parts()) describes, in place of anything held."""
+        shape = (-1, self._columns) if self._columns > 1 else (-1,)
+        self._kept, self._kept_at, self._tail = Growable(self._columns), Growable(), Growable(self._columns)
+        self._kept.extend(np.asarray(parts["kept"], dtype=np.float64).reshape(shape))
+        self._kept_at.extend(np.asarray(parts["kept_at"], dtype=np.float64))
+        self._tail.extend(np.asarray(parts["tail"], dtype=np.float64).reshape(shape))
+        self._tail_start = int(parts["tail_start"])
+        self.count = int(parts["count"])
+        self._stride = 1
+
+
 class History:
     """Loss per update, mean training and validation loss per epoch, and the (b, w) path."""
 
     __slots__ = ("epoch_end", "epoch_loss", "path", "update_loss", "val_loss")
 
-    def __init__(self) -> None:
-        self.update_loss = Growable()  # loss of each update, on its batch
-        self.epoch_loss = Growable()  # mean of the epoch's update losses
-        self.val_loss = Growable()  # NaN when there is no validation set
-        self.epoch_end = Growable()  # updates done when each epoch ended: where its points belong
-        self.path = Growable(columns=2)  # (b, w) after step 0 and after each update
+    def __init__(
+        self, updates: int = 0, epochs: int = 0, initialized: bool = False, tail_rows: int | None = None
+    ) -> None:
+        """An empty history, or one whose rows start at these counts (a replay from a checkpoint)."""
+        path_first = updates + 1 if initialized else 0
+        self.update_loss = Series("update_loss", first=updates, tail_rows=tail_rows)  # on its batch
+        self.epoch_loss = Series("epoch_loss", first=epochs, tail_rows=tail_rows)  # mean of the epoch's update losses
+        self.val_loss = Series("val_loss", first=epochs, tail_rows=tail_rows)  # NaN without a validation set
+        self.epoch_end = Series("epoch_end", first=epochs, tail_rows=tail_rows)  # updates done when each epoch ended
+        self.path = Series("path", columns=2, first=path_first, tail_rows=tail_rows)  # (b, w) after step 0, each update
+
+    def series(self) -> tuple[Series, ...]:
+        return (self.update_loss, self.epoch_loss, self.val_loss, self.epoch_end, self.path)
+
+    def recompute_with(self, recompute: Recompute) -> None:
+        """Where rows that are not held come from (the machine's checkpoints)."""
+        for series in self.series():
+            series._recompute = recompute
 
     def truncate(self, updates: int, epochs: int, initialized: bool) -> None:
         """Keep only what existed at a position with these counts."""
@@ -104,4 +319,4 @@ class History:
 
     @property
     def nbytes(self) -> int:
-        return sum(g.nbytes for g in (self.update_loss, self.epoch_loss, self.val_loss, self.epoch_end, self.path))
+        return sum(series.nbytes for series in self.series())

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import inspect
 import math
 from collections import deque
 from collections.abc import Callable
@@ -11,9 +12,12 @@ from operator import attrgetter
 import numpy as np
 
 from gd_tui.engine import steps
-from gd_tui.engine.config import Config, ConfigError
+from gd_tui.engine.analysis import Diverging, diverging, stability
+from gd_tui.engine.config import OPTIMIZERS, Config, ConfigError, validate_lr
 from gd_tui.engine.data import Dataset, make_dataset
 from gd_tui.engine.history import History
+from gd_tui.engine.optimizers import OPTIMIZER_FUNCTIONS
+from gd_tui.engine.step_into import arguments, scope_after, statements
 from gd_tui.engine.steps import STEP_NAMES
 
 # Stepping back replays from the nearest checkpoint. Every update boundary of
@@ -21,6 +25,9 @@ from gd_tui.engine.steps import STEP_NAMES
 # one in SPARSE before that (memory stays bounded over millions of updates).
 RECENT = 64
 SPARSE = 32
+# At most this many sparse checkpoints: past it, every other one goes and the spacing doubles,
+# so a run of 10^7 updates keeps a few thousand, and a replay covers a few thousand updates.
+MAX_SPARSE = 4096
 
 
 @dataclass(slots=True)
@@ -50,6 +57,13 @@ class State:
     val_loss: float | None = None
     epoch_loss_sum: float = 0.0
     diverged_at: tuple[int, int, int] | None = None  # (epoch, update, step)
+    optimizer: str = "sgd"  # step 4's update (engine/optimizers.py)
+    # The optimizer's state after its last update, in its update's argument order
+    # ((2,) arrays for b and w, Adam's step count t); replaced, never mutated.
+    buffers: tuple[object, ...] = ()
+    # Stepping into step 4 (cursor 4): 0 outside; k >= 1 inside, the update's first k - 1
+    # lines run and line k next (step_into.py computes what they hold).
+    line: int = 0
 
     @property
     def diverged(self) -> bool:
@@ -72,6 +86,11 @@ class State:
         return self.b is not None
 
     @property
+    def buffer_names(self) -> tuple[str, ...]:
+        """The names of `buffers`, as the optimizer's update calls them."""
+        return BUFFER_NAMES[self.optimizer]
+
+    @property
     def name(self) -> str | None:
         """The name of the step just executed."""
         return None if self.last_step is None else STEP_NAMES[self.last_step]
@@ -82,10 +101,39 @@ _DERIVED = {"x_batch", "y_batch", "batch_idx", "yhat", "error"}
 _KEPT = tuple(f.name for f in fields(State) if f.name not in _DERIVED)
 _snapshot_of = attrgetter(*_KEPT)
 _UPDATE = _KEPT.index("update")
+_EPOCH = _KEPT.index("epoch")
+_B = _KEPT.index("b")
 
 isfinite = math.isfinite
 
+
+def _state_names(optimizer: str) -> tuple[str, ...]:
+    """The update's arguments between lr and the hyperparameters: the optimizer's state."""
+    names = list(inspect.signature(OPTIMIZER_FUNCTIONS[optimizer]).parameters)
+    if optimizer == "sgd":
+        return ()
+    hyper = set(Config().hyperparameters(optimizer))
+    return tuple(name for name in names[3:] if name not in hyper)
+
+
+BUFFER_NAMES = {name: _state_names(name) for name in OPTIMIZERS}
+
+
+def fresh_buffers(optimizer: str) -> tuple[object, ...]:
+    """An optimizer's state before its first update, as torch.optim starts it: zeros (and t = 0)."""
+    return tuple(0 if name == "t" else np.zeros(2) for name in BUFFER_NAMES[optimizer])
+
+
 Predicate = Callable[[State], bool]  # where Machine.run_until stops (see breakpoints.py)
+
+
+def _collapsed(settings: list[tuple[int, str, float | str]]) -> list[tuple[int, str, float | str]]:
+    """The log with only the last change of each setting at each step (the earlier ones never ran)."""
+    kept: dict[tuple[int, str], tuple[int, str, float | str]] = {}
+    for entry in settings:
+        kept.pop(entry[:2], None)  # re-inserted last: the order of the changes is kept
+        kept[entry[:2]] = entry
+    return list(kept.values()) if len(kept) < len(settings) else settings
 
 
 class Machine:
@@ -103,6 +151,9 @@ class Machine:
             self._repeat,
         )
         self._order: tuple[int, np.ndarray] | None = None
+        self._critical_lr: float | None = None
+        # Each optimizer's hyperparameters, in its update's argument order.
+        self._hyper = {name: tuple(self.config.hyperparameters(name).values()) for name in OPTIMIZERS}
         self._n_train = self.data.n_train  # the data never changes under a Machine
         self._n_val = self.data.n_val
         # Bumped by every mutation (advance, back, reset, a setting change, goto): what a
@@ -121,12 +172,16 @@ class Machine:
         state = getattr(self, "state", None)
         lr = state.lr if state is not None else self.config.lr
         batch_size = state.batch_size if state is not None else self.full_batch_size
-        self.state = State(lr=lr, batch_size=batch_size)
-        self.start_settings = (lr, batch_size)  # in force at t = 0, before any logged change
+        optimizer = state.optimizer if state is not None else self.config.optimizer
+        self.state = State(lr=lr, batch_size=batch_size, optimizer=optimizer, buffers=fresh_buffers(optimizer))
+        # In force at t = 0, before any logged change.
+        self.start_settings: tuple[float, int, str] = (lr, batch_size, optimizer)
         self.history = History()
-        self._settings: list[tuple[int, str, float]] = []  # (t, name, value)
+        self.history.recompute_with(self._recompute)
+        self._settings: list[tuple[int, str, float | str]] = []  # (t, name, value)
         self._recent: deque[tuple[int, tuple[object, ...]]] = deque(maxlen=RECENT)
         self._sparse: list[tuple[int, tuple[object, ...]]] = []
+        self._sparse_every = SPARSE  # updates between sparse checkpoints (doubles as the run grows)
         self._checkpoint()
         self.version += 1
         self.history_version = self.version
@@ -176,13 +231,41 @@ class Machine:
             self.history_version = self.version
         return self.state
 
+    def step_into(self) -> State:
+        """Step 4 one line of the optimizer's update at a time (pdb's `s`); elsewhere, as advance().
+
+        The first press at step 4 enters the update (its first line next); each press then
+        runs one line; the press on the last line completes step 4 as advance() does.
+        """
+        state = self.state
+        if state.cursor != 4 or state.diverged:
+            return self.advance()
+        if state.line < len(statements(state.optimizer)):
+            state.line += 1
+            self.version += 1
+            return state
+        return self.advance()
+
+    def update_scope(self) -> dict[str, object]:
+        """Inside step 4: the update's local names after the lines run so far (empty outside)."""
+        state = self.state
+        if state.cursor != 4 or state.line == 0:
+            return {}
+        inputs = {"b": state.b, "w": state.w, "b_grad": state.b_grad, "w_grad": state.w_grad, "lr": state.lr}
+        values = arguments(state.optimizer, inputs, state.buffers, self.config)
+        return scope_after(state.optimizer, values, state.line - 1)
+
     def back(self) -> State:
-        """Restore the state before the last executed step; at the start, stay."""
+        """Restore the state before the last executed step (or line of step 4); at the start, stay."""
+        if self.state.line > 0:
+            self.state.line -= 1
+            self.version += 1
+            return self.state
         t = self.state.t
         if t == 0:
             return self.state
         # Settings changed at this position carry over: the learner chose them now.
-        self._settings = [(min(s, t - 1), k, v) for s, k, v in self._settings]
+        self._settings = _collapsed([(min(s, t - 1), k, v) for s, k, v in self._settings])
         self._goto(t - 1)
         self.version += 1
         self.history_version = self.version
@@ -216,9 +299,9 @@ class Machine:
 
     def set_lr(self, lr: float) -> None:
         """Use this learning rate from the next update on (recorded, so back() still works)."""
-        replace(self.config, lr=lr)  # validates, raising ConfigError
-        self._settings.append((self.state.t, "lr", float(lr)))
-        self._apply_setting("lr", float(lr))
+        lr = validate_lr(lr)  # raises ConfigError
+        self._record("lr", lr)
+        self._apply_setting("lr", lr)
         self.version += 1
 
     def set_batch_size(self, batch_size: int) -> None:
@@ -229,17 +312,71 @@ class Machine:
             raise ConfigError(
                 "batch_size", f"must be from 1 to {self.data.n_train}, the training set's size (got {batch_size})"
             )
-        self._settings.append((self.state.t, "batch_size", batch_size))
+        self._record("batch_size", batch_size)
         self._apply_setting("batch_size", batch_size)
         self.version += 1
         self.history_version = self.version  # the batch may be picked again at the new size
+
+    def _record(self, name: str, value: float | str) -> None:
+        """Log a setting change; one made at the same step as an earlier one of the same setting replaces it.
+
+        Nothing runs between the two, so the replay is the same, and a key held at one
+        step (m, +) leaves one entry instead of thousands.
+        """
+        t = self.state.t
+        settings = self._settings
+        index = len(settings) - 1
+        while index >= 0 and settings[index][0] == t:
+            if settings[index][1] == name:
+                del settings[index]
+                break
+            index -= 1
+        settings.append((t, name, value))
+
+    def set_optimizer(self, optimizer: str) -> None:
+        """Use this optimizer from the next update on, with fresh state (recorded, so back() still works).
+
+        As a new torch.optim optimizer on the same parameters: its buffers start at zero.
+        Choosing the optimizer already in use changes nothing.
+        """
+        if optimizer not in OPTIMIZERS:
+            raise ConfigError("optimizer", f"must be one of {', '.join(OPTIMIZERS)} (got {optimizer!r})")
+        if optimizer == self.state.optimizer:
+            return
+        self._record("optimizer", optimizer)
+        self._apply_setting("optimizer", optimizer)
+        self.version += 1
+
+    @property
+    def critical_lr(self) -> float:
+        """2/λmax of the training MSE's Hessian: batch gradient descent diverges above it."""
+        if self._critical_lr is None:
+            self._critical_lr = stability(self.data.x_train).critical_lr
+        return self._critical_lr
+
+    def diverging(self) -> Diverging | None:
+        """Sustained loss growth under batch gradient descent above 2/λmax, from where it began.
+
+        None unless the run is now plain batch gradient descent with lr above the
+        critical rate and the loss has risen for several updates in a row.
+        """
+        state = self.state
+        if state.optimizer != "sgd" or state.batch_size < self._n_train or not state.lr > self.critical_lr:
+            return None
+        found = diverging(self.history.update_loss.values, stability(self.data.x_train), state.lr)
+        if found is None:
+            return None
+        # Batch mode: one update per epoch, so the epoch count follows the update count back.
+        updates_since = state.update - found.update
+        epoch = state.epoch - updates_since + (1 if state.cursor == 5 else 0)
+        return replace(found, epoch=max(epoch, 0))
 
     def goto(self, t: int) -> State:
         """Move to the position after `t` steps, replaying or advancing as needed."""
         if t < 0:
             raise ValueError("t must be >= 0")
         if t <= self.state.t:
-            self._settings = [(min(s, t), k, v) for s, k, v in self._settings]
+            self._settings = _collapsed([(min(s, t), k, v) for s, k, v in self._settings])
             self._goto(t)
         else:
             with np.errstate(all="ignore"):
@@ -250,7 +387,7 @@ class Machine:
         return self.state
 
     @property
-    def settings_log(self) -> list[tuple[int, str, float]]:
+    def settings_log(self) -> list[tuple[int, str, float | str]]:
         """Every setting change as (steps executed when it was made, name, value)."""
         return list(self._settings)
 
@@ -306,7 +443,10 @@ class Machine:
 
     def _update(self) -> None:
         state = self.state
-        b, w = steps.update(state.b, state.w, state.b_grad, state.w_grad, state.lr)  # type: ignore[arg-type]
+        if state.optimizer == "sgd":
+            b, w = steps.update(state.b, state.w, state.b_grad, state.w_grad, state.lr)  # type: ignore[arg-type]
+        else:
+            b, w = self._optimize(state)
         state.b, state.w = b, w
         b0, w0 = b[0], w[0]
         if not (isfinite(b0) and isfinite(w0)):
@@ -317,7 +457,23 @@ class Machine:
         history.update_loss.append(loss)
         history.path.append((b0, w0))
         state.epoch_loss_sum += loss  # type: ignore[operator]
+        state.line = 0
         state.cursor = 5
+
+    def _optimize(self, state: State) -> tuple[np.ndarray, np.ndarray]:
+        """Step 4 with an optimizer that keeps state: b and w go in as one (2,) array."""
+        # Divergence is judged on b, w, the loss and the gradients, as for sgd: buffers built
+        # from finite gradients only overflow once the gradients are near overflow themselves.
+        name = state.optimizer
+        params, *buffers = OPTIMIZER_FUNCTIONS[name](
+            np.concatenate((state.b, state.w)),  # type: ignore[arg-type]
+            np.array((state.b_grad, state.w_grad)),
+            state.lr,
+            *state.buffers,
+            *self._hyper[name],
+        )
+        state.buffers = tuple(buffers)
+        return params[:1], params[1:]
 
     def _repeat(self) -> None:
         state = self.state
@@ -380,10 +536,15 @@ class Machine:
         count = 0 if state.x_batch is None else len(state.x_batch)
         return np.arange(state.start, state.start + count)
 
-    def _apply_setting(self, name: str, value: float) -> None:
+    def _apply_setting(self, name: str, value: float | str) -> None:
         state = self.state
         if name == "lr":
-            state.lr = value
+            state.lr = value  # type: ignore[assignment]
+            return
+        if name == "optimizer":
+            state.optimizer = value  # type: ignore[assignment]
+            state.buffers = fresh_buffers(state.optimizer)
+            state.line = 0  # another update, other lines
             return
         state.batch_size = int(value)
         if state.cursor == 1:
@@ -406,12 +567,64 @@ class Machine:
         recent = self._recent
         if len(recent) == RECENT:
             oldest = recent[0]  # about to leave the dense window
-            if oldest[1][_UPDATE] % SPARSE == 0:  # type: ignore[operator]
+            if oldest[1][_UPDATE] % self._sparse_every == 0:  # type: ignore[operator]
                 self._sparse.append(oldest)
+                if len(self._sparse) > MAX_SPARSE:
+                    self._thin_sparse()
         recent.append((state.t, _snapshot_of(state)))
 
     def _restored(self) -> None:
         """Called when a checkpoint has just become the state: a backend with live objects rebuilds them."""
+
+    def _thin_sparse(self) -> None:
+        """Double the spacing of the sparse checkpoints (the one at t = 0 always stays)."""
+        self._sparse_every *= 2
+        every = self._sparse_every
+        self._sparse = [c for c in self._sparse if c[0] == 0 or c[1][_UPDATE] % every == 0]  # type: ignore[operator]
+
+    def _recompute(self, name: str, start: int, stop: int) -> np.ndarray:
+        """Rows [start, stop) of a history series, replayed from the last checkpoint before them.
+
+        The replay runs on a scratch machine: this one's state and checkpoints are untouched.
+        """
+
+        def first_row(snapshot: tuple[object, ...]) -> int:  # the series' first row a replay from it appends
+            update: int = snapshot[_UPDATE]  # type: ignore[assignment]
+            epoch: int = snapshot[_EPOCH]  # type: ignore[assignment]
+            if name == "path":
+                return update + 1 if snapshot[_B] is not None else 0
+            return update if name == "update_loss" else epoch
+
+        checkpoints = sorted([*self._sparse, *self._recent], key=lambda c: c[0])
+        usable = [c for c in checkpoints if first_row(c[1]) <= start] or checkpoints[:1]
+        t, snapshot = usable[-1]
+        scratch = self._scratch()
+        state = State(**dict(zip(_KEPT, snapshot, strict=True)))  # type: ignore[arg-type]
+        scratch.state = state
+        scratch._restored()
+        scratch.history = History(state.update, state.epoch, state.initialized, tail_rows=2**62)
+        scratch._settings = self._settings
+        if state.initialized:
+            scratch._select_batch()
+        series = getattr(scratch.history, name)
+        settings = [(s, k, v) for s, k, v in self._settings if s >= t]
+        with np.errstate(all="ignore"):
+            for s, key, value in settings:
+                if s == t:
+                    scratch._apply_setting(key, value)
+            while series.count < stop and state.t < self.state.t:
+                scratch._advance()
+                for s, key, value in settings:
+                    if s == state.t:
+                        scratch._apply_setting(key, value)
+        return np.array(series.rows(start, stop))
+
+    def _adopted(self) -> None:
+        """Called when a session's record has put this machine at its position (engine/record.py)."""
+
+    def _scratch(self) -> Machine:
+        """A machine of this one's kind on the same config and data, for _recompute's replays."""
+        return Machine(self.config, self.data)
 
     def _goto(self, target: int) -> None:
         """Restore the position after `target` steps: nearest checkpoint, then replay."""

@@ -11,18 +11,22 @@ from importlib import resources
 from pathlib import Path
 from typing import Any, NoReturn
 
-from gd_tui.engine import Config, ConfigError, make_dataset
+from gd_tui.csvfile import dataset
+from gd_tui.engine import Config, ConfigError
 from gd_tui.engine.analysis import stability
 from gd_tui.engine.breakpoints import Breakpoints
-from gd_tui.files import FileProblem, read_limited
+from gd_tui.engine.limits import MAX_EPOCHS, MAX_FORMAT_WIDTH
+from gd_tui.files import FileProblem, read_limited, user_path
 from gd_tui.lessons.lesson import Lesson, LessonError
 from gd_tui.lessons.lines import line_of
+from gd_tui.text import visible
 
 PACKAGE = "gd_tui.lessons"
 # Chapter 0's order of experiments; `gd-tui lessons` lists them so.
-# Then chapter 1's PyTorch lesson (it needs the torch extra).
+# Then the optimizer lab's, then chapter 1's PyTorch lesson (it needs the torch extra).
 BUILTIN_ORDER = (
-    "book", "lr-low", "lr-high", "lr-too-high", "bad-feature", "scaled", "mini-batch", "sgd", "no-zero-grad",
+    "book", "lr-low", "lr-high", "lr-too-high", "bad-feature", "scaled", "mini-batch", "sgd",
+    "momentum", "nesterov", "adagrad", "rmsprop", "adam", "race", "no-zero-grad",
 )  # fmt: skip
 
 TOP_KEYS = ("name", "title", "note")
@@ -38,19 +42,35 @@ CONFIG_KEYS: dict[str, dict[str, str]] = {
         "csv": "data",
         "feature": "feature",
     },
-    "training": {"lr": "lr", "batch_size": "batch_size", "init_b": "init_b", "init_w": "init_w"},
+    "training": {
+        "lr": "lr",
+        "batch_size": "batch_size",
+        "init_b": "init_b",
+        "init_w": "init_w",
+        "optimizer": "optimizer",
+        "momentum": "momentum",
+        "betas": "betas",
+        "alpha": "alpha",
+        "eps": "eps",
+    },
     "pytorch": {"backend": "backend", "dtype": "dtype", "init": "init", "model": "model", "zero_grad": "zero_grad"},
 }
 BREAKPOINT_KEYS = ("loss_below", "loss_went_up", "grad_below", "epoch_reached")
 TABLES = ("data", "training", "pytorch", "breakpoints", "notes")
 # The flags parse these as floats; TOML's `lr = 1` must give the same Config as `--lr 1`.
-FLOAT_FIELDS = frozenset({"true_b", "true_w", "noise", "train_fraction", "lr", "init_b", "init_w"})
+FLOAT_FIELDS = frozenset(
+    {"true_b", "true_w", "noise", "train_fraction", "lr", "init_b", "init_w", "momentum", "alpha", "eps"}
+)
 STEP_KEYS = tuple(str(step) for step in range(6))
-MAX_EPOCH = 10_000_000
+MAX_EPOCH = MAX_EPOCHS
+# A format spec's width and precision: {lr:>12.3f} has 12 and 3; each at most MAX_FORMAT_WIDTH.
+_SPEC_NUMBERS = re.compile(r"\d+")
 MAX_FILE_BYTES = 1024 * 1024  # a lesson is a page of text; anything larger is the wrong file
 # Synthetic data fails only in the feature transform; too small a split comes from too few points.
 _CAUSED_BY = {"data": "feature", "train_fraction": "n_points"}
-PLACEHOLDERS = ("lr", "batch_size", "n_train", "updates_per_epoch", "critical_lr", "condition_number")
+PLACEHOLDERS = (
+    "lr", "batch_size", "n_train", "updates_per_epoch", "critical_lr", "condition_number", "optimizer",
+)  # fmt: skip
 
 
 class _Shown(float):
@@ -68,8 +88,14 @@ class _Reader:
         self.source = source
         self.base_dir = base_dir
 
-    def fail(self, message: str, *path: str) -> NoReturn:
-        raise LessonError(self.source, message, ".".join(path) or None, line_of(self.text, *path) if path else None)
+    def fail(self, message: str, *path: str, near: str | None = None) -> NoReturn:
+        """Raise naming the key at `path` and its line, or the line of `near` (text) after it."""
+        line = line_of(self.text, *path) if path else None
+        if near is not None:
+            lines = self.text.splitlines()
+            start = (line or 1) - 1
+            line = next((i + 1 for i in range(start, len(lines)) if near in lines[i]), line)
+        raise LessonError(self.source, message, ".".join(path) or None, line)
 
 
 def builtin_names() -> tuple[str, ...]:
@@ -87,12 +113,22 @@ def load_lesson(name_or_path: str | os.PathLike[str]) -> Lesson:
         return parse_lesson(text, f"{name_or_path}.toml", Path(__file__).parent, name_or_path)
     location = os.fspath(name_or_path)
     looks_like_path = location.endswith(".toml") or "/" in location or os.sep in location
-    if location and (not isinstance(name_or_path, str) or looks_like_path or Path(location).exists()):
-        path = Path(location).expanduser()
+    if location and (not isinstance(name_or_path, str) or looks_like_path or _exists(location)):
+        try:
+            path = user_path(location)
+        except FileProblem as problem:
+            raise LessonError(location, str(problem)) from None
         return parse_lesson(_read(path, location), location, path.parent, path.stem)
     raise LessonError(
         location or "''", f"no such lesson; built-in lessons are {', '.join(builtin_names())} (or give a .toml file)"
     )
+
+
+def _exists(location: str) -> bool:
+    try:
+        return Path(location).exists()
+    except (OSError, ValueError):  # a NUL byte, a name too long
+        return False
 
 
 def _read(path: Path, source: str) -> str:
@@ -121,7 +157,7 @@ def parse_lesson(text: str, source: str = "<lesson>", base_dir: Path | None = No
     breakpoints = _breakpoints(_table(document, "breakpoints", reader), reader)
     raw_notes = _step_notes(_table(document, "notes", reader), reader)
     values = _placeholders(config, origins, reader)
-    lesson_name = _text(document, "name", reader, default=name, one_line=True)
+    lesson_name = _text(document, "name", reader, default=visible(name), one_line=True)
     title = _format(_text(document, "title", reader, one_line=True), values, reader, "title")
     note = _format(_text(document, "note", reader), values, reader, "note")
     step_notes = {int(key): _format(value, values, reader, "notes", key) for key, value in raw_notes.items()}
@@ -174,7 +210,8 @@ def _text(
         reader.fail("must not be empty", key)
     if one_line and "\n" in value.strip():
         reader.fail("must fit on one line", key)
-    return value.strip()
+    # Shown on screen: a control character (ESC) must not reach the terminal.
+    return visible(value.strip())
 
 
 def _config(document: dict[str, Any], reader: _Reader) -> tuple[Config, dict[str, tuple[str, str]]]:
@@ -189,6 +226,8 @@ def _config(document: dict[str, Any], reader: _Reader) -> tuple[Config, dict[str
             origins[option] = (table, key)
             if option == "data":
                 value = _csv_path(value, reader)
+            elif option == "betas":
+                value = _betas(value, reader)
             elif option in FLOAT_FIELDS and isinstance(value, int) and not isinstance(value, bool):
                 if abs(value) > 2**53:
                     reader.fail(f"is out of range (got {value})", table, key)
@@ -200,11 +239,25 @@ def _config(document: dict[str, Any], reader: _Reader) -> tuple[Config, dict[str
         reader.fail(error.message, *origins[error.option])
 
 
+def _betas(value: object, reader: _Reader) -> tuple[float, float]:
+    """Adam's betas from a TOML array of two numbers."""
+    if (
+        not isinstance(value, list)
+        or len(value) != 2
+        or any(isinstance(v, bool) or not isinstance(v, (int, float)) for v in value)
+    ):
+        reader.fail(f"must be two numbers in brackets, such as [0.9, 0.999] (got {value!r})", "training", "betas")
+    return float(value[0]), float(value[1])
+
+
 def _csv_path(value: object, reader: _Reader) -> str:
     """The CSV's path, relative to the lesson file's folder unless absolute."""
     if not isinstance(value, str) or not value.strip():
         reader.fail(f"must be the path of a CSV file, in quotes (got {value!r})", "data", "csv")
-    path = Path(value).expanduser()
+    try:
+        path = user_path(value)
+    except FileProblem as problem:
+        reader.fail(f"{value}: {problem}", "data", "csv")
     if not path.is_absolute():
         path = reader.base_dir / path
     if not path.is_file():
@@ -250,14 +303,14 @@ def _step_notes(table: dict[str, Any], reader: _Reader) -> dict[str, str]:
             reader.fail("must be a step number from 0 to 5", "notes", key)
         if not isinstance(value, str) or not value.strip():
             reader.fail(f"must be text in quotes (got {value!r})", "notes", key)
-        notes[key] = value
+        notes[key] = visible(value)
     return notes
 
 
 def _placeholders(config: Config, origins: dict[str, tuple[str, str]], reader: _Reader) -> dict[str, Any]:
     """The numbers a note may quote, computed from the lesson's own data so they cannot drift."""
     try:
-        data = make_dataset(config)
+        data = dataset(config)
     except ConfigError as error:
         # The dataset checks what Config alone cannot: the CSV's contents, sizes against the split.
         # An option the file left at its default failed because of one the file did set.
@@ -272,7 +325,14 @@ def _placeholders(config: Config, origins: dict[str, tuple[str, str]], reader: _
         "updates_per_epoch": -(-data.n_train // batch_size),
         "critical_lr": _Shown(stable.critical_lr),
         "condition_number": _Shown(stable.condition_number),
+        "optimizer": config.optimizer,
     }
+
+
+def _too_wide(digits: str) -> bool:
+    # Compared by length first: int() of thousands of digits is itself refused by Python.
+    significant = digits.lstrip("0")
+    return len(significant) > len(str(MAX_FORMAT_WIDTH)) or int(significant or "0") > MAX_FORMAT_WIDTH
 
 
 def _format(template: str, values: dict[str, Any], reader: _Reader, *path: str) -> str:
@@ -286,9 +346,17 @@ def _format(template: str, values: dict[str, Any], reader: _Reader, *path: str) 
         reader.fail(f"{error}; write {{{{ and }}}} for literal braces", *path)
     for name, spec in fields:
         if name not in values:
-            reader.fail(f"unknown placeholder {{{name}}}; notes may use {allowed}", *path)
+            reader.fail(f"unknown placeholder {{{name}}}; notes may use {allowed}", *path, near="{" + name)
         if spec and "{" in spec:
             reader.fail(f"placeholder {{{name}}} has a nested placeholder in its format", *path)
+        if any(_too_wide(number) for number in _SPEC_NUMBERS.findall(spec or "")):
+            shown = spec if len(spec) <= 20 else spec[:17] + "..."
+            reader.fail(
+                f"placeholder {{{name}:{shown}}} asks for a width or precision above {MAX_FORMAT_WIDTH}; "
+                f"at most {MAX_FORMAT_WIDTH} is allowed",
+                *path,
+                near="{" + name + ":" + spec + "}",
+            )
     try:
         return text.format_map(values)
     except (ValueError, TypeError) as error:

@@ -8,6 +8,11 @@ loss and gradients as floats.
 
 A NumPy Machine runs in lockstep from the same start on the same batches (the
 twin), for the parity line |b_torch - b_numpy|, |w_torch - w_numpy|.
+
+Step 4 is torch.optim's class for the selected optimizer (gd_tui.pytorch.optimizers).
+Its state is machine state as on NumPy: after every update torch's buffers are
+copied into State.buffers (in the NumPy engine's layout: one (2,) array per buffer,
+b first, and Adam's step count t), and a restored checkpoint puts them back.
 """
 
 from __future__ import annotations
@@ -15,6 +20,7 @@ from __future__ import annotations
 import math
 from collections.abc import Callable
 from dataclasses import dataclass
+from functools import partial
 from typing import Any
 
 import numpy as np
@@ -22,10 +28,11 @@ import torch
 from torch import nn
 
 from gd_tui.engine import steps as numpy_steps
-from gd_tui.engine.config import Config
+from gd_tui.engine.config import TORCH_NO_MOMENTUM, Config, ConfigError
 from gd_tui.engine.data import Dataset
 from gd_tui.engine.machine import Machine, Predicate, State
 from gd_tui.pytorch import experiments, graph, steps
+from gd_tui.pytorch.optimizers import MAKE_OPTIMIZER, TORCH_KEYS
 
 DTYPES = {"float32": torch.float32, "float64": torch.float64}
 
@@ -64,6 +71,11 @@ def _parameters(model: Any) -> tuple[torch.Tensor, torch.Tensor]:
         linear = model[0]
         return linear.bias, linear.weight
     return model.b, model.w
+
+
+def _parameters_in_order(model: Any) -> list[torch.Tensor]:
+    """The parameters in the order step 0 hands them to the optimizer: [b, w], or model.parameters()."""
+    return list(model) if isinstance(model, tuple) else list(model.parameters())
 
 
 def _value(tensor: torch.Tensor) -> np.ndarray:
@@ -132,6 +144,7 @@ class TorchMachine(Machine):
         """
         shown: list[tuple[Any, int]] = [(item, 7) for item in self.variant.shown]
         shown.append((self.variant.initialize, 0))
+        shown.append((MAKE_OPTIMIZER[self.state.optimizer], 0))
         if self._starts_from_values():
             shown.append((steps.start_from, 0))
         shown.append((self.variant.forward, 1))
@@ -230,6 +243,42 @@ class TorchMachine(Machine):
         if self._twin is not None:
             self._twin.set_batch_size(batch_size)
 
+    def set_optimizer(self, optimizer: str) -> None:
+        if optimizer in ("momentum", "nesterov") and self.config.momentum == 0:
+            raise ConfigError("momentum", TORCH_NO_MOMENTUM)
+        super().set_optimizer(optimizer)
+        self.twin.set_optimizer(optimizer)
+
+    def step_into(self) -> State:
+        """As advance(): torch.optim's step() is one call, with no lines of its own to step into."""
+        return self.advance()
+
+    def _scratch(self) -> Machine:
+        """History rows are recomputed on torch too: the replay must give this run's float32 numbers."""
+        scratch = TorchMachine(self.config, self.data)
+        scratch._bulk = True
+        return scratch
+
+    def _adopted(self) -> None:
+        """After a session's record put this machine in place: the twin replays the same settings to the same step."""
+        twin = self.twin
+        twin.reset()
+        lr, batch_size, optimizer = self.start_settings
+        if lr != twin.state.lr:
+            twin.set_lr(lr)
+        if batch_size != twin.state.batch_size:
+            twin.set_batch_size(batch_size)
+        twin.set_optimizer(optimizer)
+        for t, name, value in self._settings:
+            twin.goto(t)
+            if name == "lr":
+                twin.set_lr(float(value))
+            elif name == "optimizer":
+                twin.set_optimizer(str(value))
+            else:
+                twin.set_batch_size(int(value))
+        twin.goto(self.state.t)
+
     # --- the steps --------------------------------------------------------
 
     def _starts_from_values(self) -> bool:
@@ -249,7 +298,7 @@ class TorchMachine(Machine):
     def _make(self) -> None:
         """Build the model, optimizer and loss function as step 0 does."""
         self._model, self._optimizer, self._loss_fn = self.variant.initialize(
-            self.config.seed, self.state.lr, self.dtype
+            self.config.seed, self.state.lr, self.dtype, self._make_optimizer()
         )
         start = self._start_from()
         if start is not None:
@@ -259,6 +308,11 @@ class TorchMachine(Machine):
                 b, w, float(b.detach().reshape(-1)[0]) if b_start is None else b_start,
                 float(w.detach().reshape(-1)[0]) if w_start is None else w_start,
             )  # fmt: skip
+
+    def _make_optimizer(self) -> Callable[..., torch.optim.Optimizer]:
+        """Step 0's make_optimizer: the selected optimizer's function with its settings from the config."""
+        name = self.state.optimizer
+        return partial(MAKE_OPTIMIZER[name], **self.config.hyperparameters(name))
 
     def _start_values(self) -> tuple[float, float]:
         """b and w right after step 0, found without touching the run (or torch's global seed)."""
@@ -335,6 +389,8 @@ class TorchMachine(Machine):
         b_t, w_t = _parameters(self._model)
         b, w = _value(b_t), _value(w_t)
         state.b, state.w = b, w
+        if state.optimizer != "sgd":
+            state.buffers = self._buffers(optimizer, b_t, w_t)
         b0, w0 = b[0], w[0]
         if not (isfinite(b0) and isfinite(w0)):
             self._diverge(4)
@@ -345,6 +401,40 @@ class TorchMachine(Machine):
         history.path.append((b0, w0))
         state.epoch_loss_sum += loss  # type: ignore[operator]
         state.cursor = 5
+
+    def _buffers(self, optimizer: torch.optim.Optimizer, b: torch.Tensor, w: torch.Tensor) -> tuple[object, ...]:
+        """torch's optimizer state as State.buffers: a (2,) array (b, w) per buffer, Adam's t as an int."""
+        found: list[object] = []
+        b_state, w_state = optimizer.state.get(b, {}), optimizer.state.get(w, {})
+        for name in self.state.buffer_names:
+            key = TORCH_KEYS[name]
+            if name == "t":
+                found.append(int(b_state[key]) if key in b_state else 0)
+            elif key in b_state and key in w_state:
+                found.append(np.concatenate((_value(b_state[key]), _value(w_state[key]))))
+            else:
+                found.append(np.zeros(2))
+        return tuple(found)
+
+    def _put_buffers(self) -> None:
+        """State.buffers into torch's optimizer state (after a checkpoint is restored)."""
+        state, optimizer = self.state, self._optimizer
+        if state.optimizer == "sgd" or optimizer is None:
+            return
+        values = dict(zip(state.buffer_names, state.buffers, strict=True))
+        for index, parameter in enumerate(_parameters(self._model)):
+            kept = optimizer.state[parameter]
+            # RMSprop and AdaGrad count steps too, for options left at their defaults (unused).
+            kept["step"] = torch.tensor(float(values.get("t", 0)), dtype=torch.float32)  # type: ignore[arg-type]
+            for name, value in values.items():
+                if name != "t":
+                    kept[TORCH_KEYS[name]] = torch.full_like(parameter, float(value[index]))  # type: ignore[index]
+
+    def _apply_setting(self, name: str, value: float | str) -> None:
+        super()._apply_setting(name, value)
+        if name == "optimizer" and self._model is not None:
+            # A new torch.optim optimizer on the same parameters: its state starts at zero.
+            self._optimizer = self._make_optimizer()(_parameters_in_order(self._model), lr=self.state.lr)
 
     def _repeat(self) -> None:
         super()._repeat()
@@ -389,6 +479,7 @@ class TorchMachine(Machine):
         with torch.no_grad():
             b_t.copy_(torch.from_numpy(state.b).reshape(b_t.shape))  # type: ignore[arg-type]
             w_t.copy_(torch.from_numpy(state.w).reshape(w_t.shape))  # type: ignore[arg-type]
+        self._put_buffers()
         if not self.config.zero_grad and state.b_grad is not None and state.w_grad is not None:
             # Without zero_grad() the gradients are carried from update to update: they are the
             # running sums that step 3 last recorded.

@@ -3,41 +3,43 @@
 The source pane shows these functions verbatim, so what the learner reads is what
 runs. Each model variant has its own step 0 and step 1; steps 2 to 4 are the same
 for all: nn.MSELoss, loss.backward(), optimizer.step() and optimizer.zero_grad().
+Step 0 builds the selected optimizer with make_optimizer (gd_tui.pytorch.optimizers:
+torch.optim's class for it; the book's optim.SGD by default).
 Step 5 picks the next batch in plain Python: the NumPy engine's own function.
 No annotations here: the types live in steps.pyi.
 """
 
 import torch
-from torch import nn, optim
+from torch import nn
 
 from gd_tui.engine.steps import repeat, validation_loss
 from gd_tui.pytorch.models import ManualLinearRegression
 
 
-def initialize(seed, lr, dtype):
+def initialize(seed, lr, dtype, make_optimizer):
     # Step 0: random start for b and w
     torch.manual_seed(seed)
     b = torch.randn(1, requires_grad=True, dtype=dtype)
     w = torch.randn(1, requires_grad=True, dtype=dtype)
-    optimizer = optim.SGD([b, w], lr=lr)
+    optimizer = make_optimizer([b, w], lr=lr)
     loss_fn = nn.MSELoss(reduction="mean")
     return (b, w), optimizer, loss_fn
 
 
-def initialize_module(seed, lr, dtype):
+def initialize_module(seed, lr, dtype, make_optimizer):
     # Step 0: a model that holds b and w
     torch.manual_seed(seed)
     model = ManualLinearRegression(dtype)
-    optimizer = optim.SGD(model.parameters(), lr=lr)
+    optimizer = make_optimizer(model.parameters(), lr=lr)
     loss_fn = nn.MSELoss(reduction="mean")
     return model, optimizer, loss_fn
 
 
-def initialize_linear(seed, lr, dtype):
+def initialize_linear(seed, lr, dtype, make_optimizer):
     # Step 0: PyTorch's own linear layer
     torch.manual_seed(seed)
     model = nn.Sequential(nn.Linear(1, 1, dtype=dtype))
-    optimizer = optim.SGD(model.parameters(), lr=lr)
+    optimizer = make_optimizer(model.parameters(), lr=lr)
     loss_fn = nn.MSELoss(reduction="mean")
     return model, optimizer, loss_fn
 

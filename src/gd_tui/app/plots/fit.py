@@ -7,6 +7,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from gd_tui.app.keys import key_for
+from gd_tui.app.plots.axis import padding
 from gd_tui.app.plots.geometry import clip_line, finite
 from gd_tui.engine.analysis import Reference
 from gd_tui.engine.data import Dataset
@@ -39,7 +40,7 @@ def fit_data(data: Dataset) -> FitData:
     ys = [a for a in (data.y_train, data.y_val) if len(a)]
     x_low, x_high = min(float(a.min()) for a in xs), max(float(a.max()) for a in xs)
     y_low, y_high = min(float(a.min()) for a in ys), max(float(a.max()) for a in ys)
-    pad = 0.1 * (y_high - y_low) or 1.0
+    pad = padding(y_low, y_high, 0.1)
     if x_high == x_low:
         x_low, x_high = x_low - 1, x_high + 1
     return FitData(

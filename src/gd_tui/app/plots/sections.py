@@ -7,6 +7,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from gd_tui.app.keys import key_for
+from gd_tui.app.plots.axis import padding
 from gd_tui.app.plots.geometry import clip_line, finite, window
 from gd_tui.engine.analysis import Reference
 
@@ -40,7 +41,7 @@ def cut(
     """One cross-section with its tangent segment at the point."""
     low = min(float(losses.min()), point[1])
     high = max(float(losses.max()), point[1])
-    pad = 0.05 * (high - low) or 1.0
+    pad = padding(low, high, 0.05)
     y_range = (low - pad, high + pad)
     x, loss = point
     # y = loss + slope·(v − x), as intercept and slope, over a short stretch around x.

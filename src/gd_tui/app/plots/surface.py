@@ -9,6 +9,7 @@ import numpy as np
 from gd_tui.app.keys import key_for
 from gd_tui.app.plots.geometry import Window, finite, window
 from gd_tui.engine.analysis import LossSurface, Reference
+from gd_tui.engine.history import Series
 
 GRID = 101  # grid points per axis: about one per braille dot at 120x40
 # Level curves at these fractions of the window's area: each encloses about twice the
@@ -85,23 +86,29 @@ class SurfaceSeries:
     note: str
 
 
-def surface_series(reference: Reference, path: np.ndarray) -> SurfaceSeries:
+def surface_series(reference: Reference, path: np.ndarray | Series) -> SurfaceSeries:
     """The window, the sampled path and the marked points, from the (b, w) path ((k, 2), start first)."""
     rows = sample_indices(len(path))
-    sampled = path[rows]  # (≤ PATH_POINTS, 2): indexing never copies the whole path
+    if isinstance(path, Series):  # a long run's history holds part of its past: draw rows it holds
+        rows = path.held_rows(rows)
+        sampled = path.take(rows).reshape(-1, 2)
+    else:
+        sampled = path[rows]  # (≤ PATH_POINTS, 2): indexing never copies the whole path
     b, w = sampled[:, 0], sampled[:, 1]
-    start = (float(path[0, 0]), float(path[0, 1])) if len(path) else None
+    first = path[0] if len(path) else None
+    last = path[-1] if len(path) else None
+    start = (float(first[0]), float(first[1])) if first is not None else None
     area = window(reference, start, b, w)
     inside = area.contains(b, w)
     now: tuple[float, float] | None = None
     if not len(path):
         note = f"{key_for('next')}: step 0 draws the start"
-    elif not finite(*path[-1]):
+    elif not finite(*last):
         note = "diverged: b, w are not finite"
     elif not inside[-1]:
         note = "now off the chart: diverging"
     else:
-        now = (float(path[-1, 0]), float(path[-1, 1]))
+        now = (float(last[0]), float(last[1]))
         note = "" if inside.all() else "path leaves the chart"
     # Only consecutive rows inside the window are joined: a line to a point far outside
     # would make plotext fill millions of pixels.

@@ -8,10 +8,15 @@ from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
+from textual.content import Content
 from textual.screen import ModalScreen
 from textual.widgets import Checkbox, Input, Label, Static
 
+from gd_tui.app.format import shown
+from gd_tui.app.keys import key_for
+from gd_tui.app.screens.typed import TypedInput
 from gd_tui.engine.breakpoints import Breakpoints
+from gd_tui.engine.limits import MAX_EPOCHS
 
 
 class BreakpointError(ValueError):
@@ -37,10 +42,12 @@ def _epoch(text: str) -> int | None:
         value = int(text)
     except ValueError:
         raise BreakpointError(
-            f"epoch reached: must be a whole number from 1, or empty for off (got {text!r})"
+            f"epoch reached: must be a whole number from 1 to {MAX_EPOCHS}, or empty for off (got {text!r})"
         ) from None
-    if value < 1:
-        raise BreakpointError(f"epoch reached: must be a whole number from 1, or empty for off (got {value})")
+    if not 1 <= value <= MAX_EPOCHS:
+        raise BreakpointError(
+            f"epoch reached: must be a whole number from 1 to {MAX_EPOCHS}, or empty for off (got {value})"
+        )
     return value
 
 
@@ -61,6 +68,14 @@ def _text(value: float | None) -> str:
     return str(value) if isinstance(value, int) else repr(float(value))
 
 
+class TickBox(Checkbox):
+    """A checkbox that reads ticked (X) or unticked (blank) without colour, as under NO_COLOR."""
+
+    def render(self) -> Content:
+        self.BUTTON_INNER = "X" if self.value else " "
+        return super().render()
+
+
 class BreakpointsScreen(ModalScreen[Breakpoints | None]):
     """Tab moves between fields, Enter applies, Escape cancels; empty fields are off."""
 
@@ -73,14 +88,17 @@ class BreakpointsScreen(ModalScreen[Breakpoints | None]):
     def compose(self) -> ComposeResult:
         current = self._current
         with Vertical(id="dialog"):
-            yield Static("[b]Breakpoints for c (continue)[/b]\nTab moves, space ticks, Enter applies, Escape cancels")
+            yield Static(
+                f"[b]Breakpoints for {key_for('continue')} (continue)[/b]\n"
+                "Tab moves, space ticks, Enter applies, Escape cancels"
+            )
             yield Label("loss below")
-            yield Input(_text(current.loss_below), id="loss-below", placeholder="off")
-            yield Checkbox("loss went up (from one update to the next)", current.loss_went_up, id="loss-went-up")
+            yield TypedInput(_text(current.loss_below), id="loss-below", placeholder="off")
+            yield TickBox("loss went up (from one update to the next)", current.loss_went_up, id="loss-went-up")
             yield Label("gradient size below  (√(b_grad² + w_grad²))")
-            yield Input(_text(current.grad_below), id="grad-below", placeholder="off")
+            yield TypedInput(_text(current.grad_below), id="grad-below", placeholder="off")
             yield Label("epoch reached")
-            yield Input(_text(current.epoch_reached), id="epoch-reached", placeholder="off")
+            yield TypedInput(_text(current.epoch_reached), id="epoch-reached", placeholder="off")
             yield Label("diverged: always on (empty fields are off)", classes="dim")
             yield Static("", id="error")
 
@@ -94,7 +112,7 @@ class BreakpointsScreen(ModalScreen[Breakpoints | None]):
                 self.query_one("#epoch-reached", Input).value,
             )
         except BreakpointError as error:
-            self.query_one("#error", Static).update(str(error))
+            self.query_one("#error", Static).update(shown(str(error)))
             return
         self.dismiss(breakpoints)
 

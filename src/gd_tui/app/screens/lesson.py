@@ -10,6 +10,7 @@ from textual.screen import ModalScreen
 from textual.widgets import Static
 
 from gd_tui.app.keys import key_for
+from gd_tui.text import visible
 
 
 class LessonScreen(ModalScreen[None]):
@@ -24,9 +25,9 @@ class LessonScreen(ModalScreen[None]):
 
     def compose(self) -> ComposeResult:
         with VerticalScroll(id="help"):
-            yield Static(Text(self._title, style="bold underline"))
-            yield Static(Text(self._note.strip()))
-            again = key_for("lesson")
+            yield Static(Text(visible(self._title), style="bold underline"))
+            yield Static(Text(visible(self._note.strip())))
+            again = key_for("notes")
             yield Static(Text(f"\nenter, space or escape to start · {again} shows this again", style="dim"))
 
     def action_close(self) -> None:

@@ -4,12 +4,16 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
+from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
 from textual.screen import ModalScreen
 from textual.widgets import Input, Label, Static
+
+from gd_tui.app.format import shown
+from gd_tui.app.screens.typed import TypedInput
 
 
 class PromptScreen(ModalScreen[str | None]):
@@ -25,8 +29,8 @@ class PromptScreen(ModalScreen[str | None]):
 
     def compose(self) -> ComposeResult:
         with Vertical(id="dialog"):
-            yield Label(f"{self._title} (Enter applies, Escape cancels)")
-            yield Input(self._value, id="value", select_on_focus=True)
+            yield Label(Text(f"{self._title} (Enter applies, Escape cancels)"))
+            yield TypedInput(self._value, id="value", select_on_focus=True)
             yield Static("", id="error")
 
     @on(Input.Submitted)
@@ -34,7 +38,8 @@ class PromptScreen(ModalScreen[str | None]):
         text = event.value.strip()
         problem = self._check(text)
         if problem:
-            self.query_one("#error", Static).update(problem)
+            # Shown as typed: "[/x]" is text, not markup, and no control character reaches the terminal.
+            self.query_one("#error", Static).update(shown(problem))
             return
         self.dismiss(text)
 

@@ -64,6 +64,11 @@ class ChartPane(ContentSwitcher, FrameCache):
             return
         self._charts[self.shown].show(view)
 
+    def log_forced(self) -> bool:
+        """The loss history is drawn on log scale though log scale is off (its range is too wide)."""
+        chart = self._charts["loss-history"]
+        return self._view is not None and not self._view.log_scale and chart.key_text.startswith("log10")
+
     def next_tab(self) -> str:
         """Show the next chart; returns its title."""
         ids = [tab_id for tab_id, _, _ in tabs_for(self._view)]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from gd_tui.app.plots.axis import axis, notes
 from gd_tui.app.plots.fit import TRAIN_POINTS, FitData, FitLines, fit_data, fit_lines, stride
 from gd_tui.app.view import View
 from gd_tui.app.widgets.chart_base import Chart, KeyItem
@@ -38,23 +39,25 @@ class FitChart(Chart):
     def draw(self, view: View) -> None:
         drawn, lines = self.prepared(view)
         plt = self.plt
+        # Every value goes through its axis: plotext cannot draw every range the data allow.
+        x, y = axis(*drawn.x_range), axis(*drawn.y_range)
         keys: list[KeyItem] = [TRAIN]
-        plt.scatter(drawn.train[0].tolist(), drawn.train[1].tolist(), marker="braille", color=TRAIN[1])
+        plt.scatter(x(drawn.train[0]), y(drawn.train[1]), marker="braille", color=TRAIN[1])
         if len(drawn.val[0]):
             keys.append(VAL)
-            plt.scatter(drawn.val[0].tolist(), drawn.val[1].tolist(), marker=VAL[0], color=VAL[1])
+            plt.scatter(x(drawn.val[0]), y(drawn.val[1]), marker=VAL[0], color=VAL[1])
         state = view.machine.state
         # The current mini-batch apart from the rest (in batch gradient descent it is every point).
         if state.x_batch is not None and len(state.x_batch) < view.machine.data.n_train:
             keys.append(BATCH)
             batch_x, batch_y = stride(state.x_batch, state.y_batch, TRAIN_POINTS)  # type: ignore[arg-type]
-            plt.scatter(batch_x.tolist(), batch_y.tolist(), marker=BATCH[0], color=BATCH[1])
+            plt.scatter(x(batch_x), y(batch_y), marker=BATCH[0], color=BATCH[1])
         # Drawn last to first in importance: later markers cover earlier ones.
         for item, segment in ((TRUE, lines.true), (LSTSQ, lines.lstsq), (NOW, lines.now)):
             if segment is not None:
                 keys.append(item)
-                plt.plot(*segment, marker=item[0], color=item[1])
-        plt.xlim(*drawn.x_range)
-        plt.ylim(*drawn.y_range)
+                plt.plot(x(segment[0]), y(segment[1]), marker=item[0], color=item[1])
+        plt.xlim(*x.range)
+        plt.ylim(*y.range)
         self.axes(plt, "x", "y")
-        self.set_key_line(keys, lines.note)
+        self.set_key_line(keys, notes(lines.note, x.note("x"), y.note("y")))

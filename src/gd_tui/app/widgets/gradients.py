@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from typing import Any
 
+import numpy as np
 from rich.text import Text
 
-from gd_tui.app.format import num, scalar
+from gd_tui.app.format import Marks, num, scalar, short
 from gd_tui.app.view import View
 from gd_tui.app.widgets.pane import Pane, lines
 from gd_tui.engine.analysis import numerical_gradients
@@ -26,8 +27,15 @@ class GradientsPane(Pane):
             return None
         b, w = scalar(state.b), scalar(state.w)
         if state.last_step == 4:  # the check belongs to the point before the update
-            b, w = view.machine.history.path.values[-2]
+            b, w = view.machine.history.path[-2]
         return numerical_gradients(b, w, state.x_batch, state.y_batch)  # type: ignore[arg-type]
+
+    def show(self, view: View) -> None:
+        # Taller with an optimizer's state to show (heights in app.tcss): changes only with the optimizer.
+        optimizer = view.machine.state.optimizer
+        self.set_class(optimizer in ("momentum", "nesterov", "adagrad", "rmsprop"), "-one-buffer")
+        self.set_class(optimizer == "adam", "-adam")
+        super().show(view)
 
     def build(self, view: View) -> list[Text]:
         state = view.machine.state
@@ -49,6 +57,7 @@ class GradientsPane(Pane):
             Text.assemble("b_grad = 2·mean(error)   ", marks.value("b_grad", num(state.b_grad), style)),
             Text.assemble("w_grad = 2·mean(x·error) ", marks.value("w_grad", num(state.w_grad), style)),
             verdict,
+            *optimizer_rows(view, marks),
         )
 
     def _torch(self, view: View) -> list[Text]:
@@ -70,4 +79,60 @@ class GradientsPane(Pane):
             Text.assemble("b.grad ", marks.value("b_grad", num(state.b_grad), style)),
             Text.assemble("w.grad ", marks.value("w_grad", num(state.w_grad), style)),
             now,
+            *optimizer_rows(view, marks),
         )
+
+
+# Each optimizer's state as the Gradients pane shows it: (name, formula), in update order.
+# Short enough for the 80-column layout: formula, then b's and w's numbers.
+FORMULAS = {
+    "momentum": (("buffer", "buffer = β·buf + g"),),
+    "nesterov": (("buffer", "buffer = β·buf + g"),),
+    "adagrad": (("sum_sq", "sum_sq += g²"),),
+    "rmsprop": (("square_avg", "sq_avg = α·sq+(1−α)g²"),),
+    "adam": (
+        ("m", "m = β1·m+(1−β1)·g"),
+        ("v", "v = β2·v+(1−β2)·g²"),
+        ("m_hat", "m̂ = m/(1−β1ᵗ)"),
+        ("v_hat", "v̂ = v/(1−β2ᵗ)"),
+    ),
+}
+FORMULA_WIDTH = 20
+
+
+def optimizer_rows(view: View, marks: Marks) -> list[Text]:
+    """The optimizer's state, formula and numbers for b and w, and the last update's step.
+
+    Inside step 4 (stepping into it) the values are the update's own after the lines run
+    so far; outside, the state the last update left.
+    """
+    machine = view.machine
+    state = machine.state
+    if state.optimizer == "sgd":
+        return []
+    scope = machine.update_scope()
+    values = scope or dict(zip(state.buffer_names, state.buffers, strict=True))
+    rows: list[Text] = []
+    for name, formula in FORMULAS[state.optimizer]:
+        value = values.get(name)
+        if isinstance(value, np.ndarray):
+            numbers = Text.assemble(
+                "b ", marks.value(f"{name}.b", short(value[0])), " w ", marks.value(f"{name}.w", short(value[1]))
+            )
+        else:
+            numbers = Text("(a line to come)", style="dim")
+        rows.append(Text.assemble(f"{formula:<{FORMULA_WIDTH}}", numbers))
+    path = machine.history.path.values
+    if len(path) >= 2:
+        step = path[-1] - path[-2]
+        t = values.get("t", "")
+        rows.append(
+            Text.assemble(
+                f"{'last Δ' + (f' (t={t})' if t != '' else ''):<{FORMULA_WIDTH}}",
+                "b ",
+                marks.value("step.b", short(step[0])),
+                " w ",
+                marks.value("step.w", short(step[1])),
+            )
+        )
+    return rows

@@ -16,6 +16,8 @@ from textual.markup import escape
 from textual.strip import Strip
 from textual.widget import Widget
 
+from gd_tui.text import one_line
+
 STRIP_CACHE = 512  # rendered lines kept per view (a source pane has about 38 x 3 looks)
 FRAME_CACHE = 64  # whole frames kept per view (a source pane shows about a dozen)
 
@@ -165,7 +167,7 @@ def set_titles(widget: Widget, title: str, note: str = "") -> None:
     Textual draws a subtitle. Textual repaints the whole widget on every assignment,
     even of the same title.
     """
-    text = escape(title) + (f"  [not bold dim]{escape(note)}[/]" if note else "")
+    text = escape(one_line(title)) + (f"  [not bold dim]{escape(one_line(note))}[/]" if note else "")
     # Compared with what was set here: Textual hands the title back with its markup rewritten.
     if _titles.get(widget) != text:
         _titles[widget] = text

@@ -27,7 +27,7 @@ class LossPane(Pane):
         history = machine.history
         done = state.epoch
         when = f"epoch {done}" if done else "epoch 1"
-        train_mean = history.epoch_loss.values[-1] if done else None
+        train_mean = history.epoch_loss[-1] if done else None
         train = Text.assemble(f"{when} train mean ", marks.value("train", num(train_mean)))
         if not machine.data.n_val:
             validation = Text(f"{when} val loss   —  (no validation set)", style="dim")

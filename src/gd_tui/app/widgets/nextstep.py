@@ -9,6 +9,8 @@ from gd_tui.app.keys import key_for
 from gd_tui.app.view import View
 from gd_tui.app.widgets.lines import LinesView
 from gd_tui.engine import STEP_NAMES
+from gd_tui.engine.step_into import statements
+from gd_tui.text import one_line
 
 ROW_CACHE = 64  # wrapped sentences kept (messages with numbers in them come and go)
 
@@ -30,13 +32,43 @@ def next_sentence(view: View) -> str:
         case 3:
             return "Next: step 3, gradients — which way, and how steeply, the loss rises in b and in w."
         case 4:
-            return f"Next: step 4, update — move b and w against their gradients, scaled by lr {state.lr:g}."
+            return _update_sentence(view)
         case _:
             if machine.epoch_ends_with_batch():
                 return (
                     f"Next: step 5, repeat — {where} is the last: the epoch ends and the validation loss is computed."
                 )
             return f"Next: step 5, repeat — on to batch {batch + 1}/{batches}; the epoch goes on."
+
+
+def _update_sentence(view: View) -> str:
+    state = view.machine.state
+    lines = statements(state.optimizer)
+    if state.line:
+        line = lines[state.line - 1]
+        last = " (the last: it completes step 4)" if state.line == len(lines) else ""
+        return f"Next: line {state.line}/{len(lines)} of {state.optimizer}{last} — {line.text}"
+    if view.machine.config.backend == "torch":  # torch.optim's step() is one call: nothing to step into
+        zero_grad = " then optimizer.zero_grad()" if view.machine.config.zero_grad else " (no zero_grad())"
+        return f"Next: step 4, update — optimizer.step() ({state.optimizer}, lr {state.lr:g}){zero_grad}."
+    into = key_for("step_into")
+    if state.optimizer == "sgd":
+        what = f"move b and w against their gradients, scaled by lr {state.lr:g}"
+    else:
+        what = f"{state.optimizer} moves b and w (lr {state.lr:g})"
+    return f"Next: step 4, update — {what}; {into} steps into it line by line."
+
+
+def diverging_banner(view: View) -> str | None:
+    """Named early: the loss has grown for several updates in a row above 2/λmax."""
+    growing = view.machine.diverging()
+    if growing is None:
+        return None
+    return (
+        f"DIVERGING since update {growing.update + 1}: lr {view.machine.state.lr:g} is above 2/λmax "
+        f"{view.machine.critical_lr:.3g}, so the error along the steep direction grows ×{growing.growth:.3g} "
+        f"per update (|1 − lr·λmax| = {growing.predicted:.3g})."
+    )
 
 
 def divergence_banner(view: View) -> str | None:
@@ -57,8 +89,21 @@ def divergence_banner(view: View) -> str | None:
     )
 
 
+def _cut(row: Text, width: int) -> Text:
+    """The last row that fits, ending with … and the key that shows the whole sentence."""
+    more = Text(f"… {key_for('notes')}: all", style="dim")
+    limit = max(width - more.cell_len - 1, 0)
+    space = row.plain.rfind(" ", 0, limit + 1)
+    if space > limit // 2:  # at a word's end, not in its middle
+        limit = space
+    row = row.copy()
+    row.truncate(limit)
+    row.rstrip()
+    return Text.assemble(row, " ", more)
+
+
 class NextStepLine(LinesView):
-    """The sentence under the panes, wrapped to fit; a banner replaces it when the run diverged."""
+    """The sentence under the panes, wrapped (cut with … when too long); a banner replaces it on divergence."""
 
     def __init__(self, *, id: str | None = None) -> None:
         super().__init__(id=id)
@@ -70,13 +115,18 @@ class NextStepLine(LinesView):
     def build(self, view: View) -> Text:
         banner = divergence_banner(view)
         if banner:
-            return Text(banner, style="bold reverse")
+            # A message (saved, refused, ...) still shows, before the banner.
+            alarm = Text(banner, style="bold reverse")
+            return Text.assemble((view.message, "bold"), "  ", alarm) if view.message else alarm
+        growing = diverging_banner(view)
+        if growing and not view.message:
+            return Text(growing, style="bold")
         text = Text(next_sentence(view))
         note = view.step_notes.get(view.machine.state.cursor)
         if view.message:
-            text = Text.assemble((view.message, "bold"), "  ", text)
+            text = Text.assemble((one_line(view.message), "bold"), "  ", text)
         elif note:
-            text.append(f"  {note}", style="italic")
+            text.append(f"  {one_line(note)}", style="italic")
         return text
 
     def show(self, view: View) -> None:
@@ -101,6 +151,8 @@ class NextStepLine(LinesView):
             rows = list(text.wrap(self.app.console, width))
             for row in rows:
                 row.rstrip()  # a wrapped line keeps the space it broke at
+            if len(rows) > height >= 1:
+                rows = [*rows[: height - 1], _cut(rows[height - 1], width)]
             # Always as many lines as rows: a count that changed would repaint the whole line.
             rows += [Text()] * (height - len(rows))
             rows = rows[: max(height, 1)]

@@ -10,6 +10,28 @@ from gd_tui.app.format import num, signed
 from gd_tui.app.view import View
 from gd_tui.app.widgets.lines import set_titles
 from gd_tui.app.widgets.pane import Pane, lines
+from gd_tui.engine.analysis import contraction, momentum_rate
+
+
+def curvature_rows(view: View) -> list[Text]:
+    """Per eigen-direction of the Hessian: λ and the factor batch gradient descent multiplies
+    the error along it by each update, |1 − lr·λ| (and the heavy-ball rate with momentum).
+
+    Below the pane's fixed rows: they show when the pane has room (zoomed, z).
+    """
+    state = view.machine.state
+    low, high = view.reference.stability.eigenvalues
+    rows = [Text("error factor per update, batch GD:", style="dim")]
+    beta = view.machine.config.momentum if state.optimizer in ("momentum", "nesterov") else None
+    for name, eigenvalue in (("steep", high), ("flat", low)):
+        factor = contraction(state.lr, eigenvalue)
+        row = Text(f"{name:<5} λ {eigenvalue:<8.4g} |1−lr·λ| {factor:.4g}")
+        if factor > 1:
+            row.stylize("bold")
+        if beta is not None:
+            row.append(f"  momentum {momentum_rate(state.lr, eigenvalue, beta):.4g}")
+        rows.append(row)
+    return rows
 
 
 class ParamsPane(Pane):
@@ -26,7 +48,7 @@ class ParamsPane(Pane):
         machine = view.machine
         state = machine.state
         data = machine.data
-        path = machine.history.path.values
+        path = machine.history.path
         marks = self.marks
         b_change = w_change = None
         if state.last_step == 4 and len(path) >= 2:
@@ -59,9 +81,9 @@ class ParamsPane(Pane):
             # the reference rows' place (the data and fit chart draws those lines).
             extra = torch_rows(machine, parity())
             self.progress_row = len(rows) + len(extra) + 1
-            return lines(*rows, *extra, lr, progress)
+            return lines(*rows, *extra, lr, progress, *curvature_rows(view))
         self.progress_row = self.PROGRESS_ROW
-        return lines(*rows, true, lstsq, lr, progress, stable)
+        return lines(*rows, true, lstsq, lr, progress, stable, *curvature_rows(view))
 
     PROGRESS_ROW = 5
 

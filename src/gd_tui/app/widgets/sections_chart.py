@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from gd_tui.app.keys import key_for
+from gd_tui.app.plots.axis import axis, notes
 from gd_tui.app.plots.sections import Section, sections
 from gd_tui.app.view import View
 from gd_tui.app.widgets.chart_base import Chart
@@ -26,8 +27,8 @@ class SectionsChart(Chart):
                 "The cross-sections cut the loss surface through the current (b, w): "
                 f"step 0 ({key_for('next')}) draws them."
             )
-        path = view.machine.history.path.values
-        start = (float(path[0, 0]), float(path[0, 1]))
+        b0, w0 = view.machine.history.path[0]
+        start = (float(b0), float(w0))
         return sections(view.reference, start, scalar(state.b), scalar(state.w))  # type: ignore[arg-type]
 
     def draw(self, view: View) -> None:
@@ -38,14 +39,18 @@ class SectionsChart(Chart):
         plt = self.plt
         plt.subplots(1, 2)
         self.axes(plt)
+        scales = []
         for column, section in enumerate(prepared, start=1):
             sub = plt.subplot(1, column)
-            sub.plot(section.values.tolist(), section.losses.tolist(), marker="braille", color=CURVE[1])
+            # Through an axis each: plotext cannot draw every range a run reaches (see plots/axis.py).
+            x, y = axis(section.values[0], section.values[-1]), axis(*section.y_range)
+            scales += [x.note(section.axis), y.note("loss")]
+            sub.plot(x(section.values), y(section.losses), marker="braille", color=CURVE[1])
             if section.tangent is not None:
-                sub.plot(*section.tangent, marker="hd", color=SLOPE[1])
-            sub.scatter([section.point[0]], [section.point[1]], marker=NOW[0], color=NOW[1])
-            sub.xlim(section.values[0], section.values[-1])
-            sub.ylim(*section.y_range)
+                sub.plot(x(section.tangent[0]), y(section.tangent[1]), marker="hd", color=SLOPE[1])
+            sub.scatter(x(section.point[0]), y(section.point[1]), marker=NOW[0], color=NOW[1])
+            sub.xlim(*x.range)
+            sub.ylim(*y.range)
             if not self.small:
                 other = "b" if section.axis == "w" else "w"
                 # The slope at the current point over all training points, not step 3's gradient
@@ -54,6 +59,7 @@ class SectionsChart(Chart):
                 sub.xlabel(section.axis)
         plt.main()
         if self.small:
-            self.set_key_line([NOW, (*SLOPE[:2], "slope now")], "left: w  right: b")
+            self.set_key_line([NOW, (*SLOPE[:2], "slope now")], notes("left: w  right: b", *scales))
         else:
-            self.set_key_line([CURVE, NOW, (*SLOPE[:2], "slope now: over all training points at this b, w")])
+            items = [CURVE, NOW, (*SLOPE[:2], "slope now: over all training points at this b, w")]
+            self.set_key_line(items, notes(*scales))

@@ -10,8 +10,10 @@ from typing import Any
 from rich.text import Text
 
 from gd_tui.app.view import View
-from gd_tui.app.widgets.lines import LinesView
+from gd_tui.app.widgets.lines import LinesView, set_titles
 from gd_tui.engine import steps
+from gd_tui.engine.optimizers import OPTIMIZER_FUNCTIONS
+from gd_tui.engine.step_into import statements
 
 VALIDATION = 6  # validation_loss: runs inside step 5, only when the epoch ends
 CONTEXT = 7  # code shown beside the steps and never marked (the torch backend's model class)
@@ -19,20 +21,27 @@ CONTEXT = 7  # code shown beside the steps and never marked (the torch backend's
 
 @dataclass(frozen=True)
 class SourceLine:
-    number: int  # line number in steps.py
+    number: int  # line number in steps.py (optimizers.py for another optimizer's step 4)
     code: str
     step: int  # 0-5, VALIDATION or CONTEXT
+    statement: int = 0  # in step 4: which line of the update this is (from 1; 0: not one)
 
 
-def numpy_functions() -> tuple[tuple[Any, int], ...]:
-    """The NumPy engine's code, as (function, step) in the order shown."""
-    return (*((f, step) for step, f in enumerate(steps.STEP_FUNCTIONS)), (steps.validation_loss, VALIDATION))
+def numpy_functions(optimizer: str = "sgd") -> tuple[tuple[Any, int], ...]:
+    """The NumPy engine's code, as (function, step) in the order shown; step 4 is the optimizer's update."""
+    functions = [*((f, step) for step, f in enumerate(steps.STEP_FUNCTIONS)), (steps.validation_loss, VALIDATION)]
+    functions[4] = (OPTIMIZER_FUNCTIONS[optimizer], 4)
+    return tuple(functions)
 
 
-def functions_of(machine: object) -> tuple[tuple[Any, int], ...]:
+def functions_of(machine: Any) -> tuple[tuple[Any, int], ...]:
     """The code a machine runs: its own list (the torch backend), else the NumPy engine's steps."""
     source_functions = getattr(machine, "source_functions", None)
-    return numpy_functions() if source_functions is None else source_functions()
+    return numpy_functions(machine.state.optimizer) if source_functions is None else source_functions()
+
+
+# The NumPy updates that can be stepped into, by function (their lines are numbered for it).
+_STEPPABLE = {function: name for name, function in OPTIMIZER_FUNCTIONS.items()}
 
 
 @cache
@@ -41,24 +50,32 @@ def source_lines(functions: tuple[tuple[Any, int], ...] | None = None) -> tuple[
     result: list[SourceLine] = []
     for function, step in functions if functions is not None else numpy_functions():
         code, first = inspect.getsourcelines(function)
-        result.extend(SourceLine(first + offset, line.rstrip(), step) for offset, line in enumerate(code))
+        name = _STEPPABLE.get(function) if step == 4 else None
+        numbers = {} if name is None else {s.number: k for k, s in enumerate(statements(name), start=1)}
+        result.extend(
+            SourceLine(first + offset, line.rstrip(), step, numbers.get(first + offset, 0))
+            for offset, line in enumerate(code)
+        )
     return tuple(result)
 
 
 @cache
-def styled_line(line: SourceLine, is_next: bool, is_last: bool) -> Text:
-    """One source line as drawn; three looks per line, each built once (the pane reuses their strips)."""
+def styled_line(line: SourceLine, is_next: bool, is_last: bool, is_into: bool = False) -> Text:
+    """One source line as drawn; four looks per line, each built once (the pane reuses their strips).
+
+    is_into: stepping into step 4, this is the update's line the next press runs.
+    """
     # Only the lines that do the math light up (a debugger's current line), and the
     # gutter carries the arrow and the tick: a step repaints a handful of rows.
     code = line.code.lstrip()
     is_def = code.startswith("def ")
     is_math = not is_def and not code.startswith(("#", "return"))
     marker = " "
-    if is_def and is_next:
+    if is_into or (is_def and is_next):
         marker = "▶"
     elif is_def and is_last:
         marker = "✓"
-    if is_next and is_math:
+    if is_into or (is_next and is_math):
         style = "bold reverse"
     elif code.startswith("#"):
         style = "dim"
@@ -80,7 +97,7 @@ class SourcePane(LinesView):
         self.border_title = "Source  engine/steps.py"
         self._functions = numpy_functions()
         self._source = source_lines(self._functions)
-        self._drawn: tuple[frozenset[int], frozenset[int | None]] | None = None
+        self._drawn: tuple[frozenset[int], frozenset[int | None], str, int] | None = None
         self._all: list[Text] = []  # every line; the pane shows a page of them
 
     def show(self, view: View) -> None:
@@ -93,17 +110,29 @@ class SourcePane(LinesView):
             self._functions = functions
             self._source = source_lines(functions)
             self._drawn = None
-            self.border_title = f"Source  {_file_of(functions)}"
         cursor, last_step = state.cursor, state.last_step
         # ▶ marks only what runs next: validation_loss runs in step 5 only when the epoch ends.
         next_steps = {cursor, VALIDATION} if cursor == 5 and machine.epoch_ends_with_batch() else {cursor}
         last_steps = {5, VALIDATION} if last_step == 5 and state.batch == 0 else {last_step}
-        key = (frozenset(next_steps), frozenset(last_steps))
+        into = state.line if cursor == 4 else 0
+        key = (frozenset(next_steps), frozenset(last_steps), state.optimizer, into)
         if key == self._drawn:
             return
         self._drawn = key
+        # Only on change (set_titles): Textual repaints a whole pane for any title it is given.
+        title = f"Source  {_file_of(functions)}"
+        set_titles(self, title + ("" if state.optimizer == "sgd" else f"  4: {state.optimizer}"))
         # styled_line hands back the same Text for the same look: its strip comes back with it.
-        self._all = [styled_line(line, line.step in next_steps, line.step in last_steps) for line in self._source]
+        # Inside step 4 only the line that runs next is marked: one ▶ on screen.
+        self._all = [
+            styled_line(
+                line,
+                line.step in next_steps and not into,
+                line.step in last_steps,
+                bool(into) and line.statement == into,
+            )
+            for line in self._source
+        ]
         self.set_lines(self._page(self.content_region.height))
 
     def fit(self, width: int, height: int) -> None:
@@ -117,7 +146,7 @@ class SourcePane(LinesView):
         """
         if self._drawn is None or not height:  # nothing shown yet, or not laid out yet
             return self._all
-        next_steps, last_steps = self._drawn
+        next_steps, last_steps, _, _ = self._drawn
         top = page_top(self._source, height, next_steps, last_steps)
         return self._all[top : top + height]
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from rich.text import Text
+from textual.dom import NoScreen
 
 from gd_tui.app.format import scalar
 from gd_tui.app.view import View
@@ -33,7 +34,10 @@ class StatusLine(LinesView):
     _texts: list[str] = []
 
     def show(self, view: View) -> None:
-        if self.screen.maximized is None:
+        try:
+            if self.screen.maximized is None:
+                return
+        except NoScreen:  # a run's last frame, as the app closes
             return
         self._texts = status_texts(view)
         self.set_lines(self._in_width(self.content_region.width))

@@ -10,12 +10,14 @@ from pathlib import Path
 import numpy as np
 import pytest
 
+from gd_tui import csvfile as data_module
 from gd_tui import files as files_module
-from gd_tui.engine import Config, ConfigError, DataError, Machine, make_dataset
-from gd_tui.engine import data as data_module
+from gd_tui.csvfile import dataset as make_dataset
+from gd_tui.csvfile import load_csv
+from gd_tui.csvfile import machine as new_machine
+from gd_tui.engine import Config, ConfigError, DataError
 from gd_tui.engine.analysis import reference
 from gd_tui.engine.breakpoints import epochs
-from gd_tui.engine.data import load_csv
 from gd_tui.report import run_record
 
 GOOD = "x,y\n1,2\n3,4\n5,6\n"
@@ -276,7 +278,7 @@ def test_constant_x_runs_and_the_analysis_says_undefined(tmp_path: Path, feature
     with warnings.catch_warnings():
         warnings.simplefilter("error")  # any NumPy warning fails the test
         with np.errstate(all="raise"):
-            machine = Machine(Config(data=constant_x(tmp_path), feature=feature))
+            machine = new_machine(Config(data=constant_x(tmp_path), feature=feature))
             machine.run_until(epochs(20))
             found = reference(machine.data.x_train, machine.data.y_train)
             record = run_record(machine)
@@ -292,7 +294,7 @@ def test_largest_allowed_values_do_not_break_the_analysis(tmp_path: Path) -> Non
     for feature in ("raw", "bad", "scaled"):
         with warnings.catch_warnings():
             warnings.simplefilter("error")
-            machine = Machine(Config(data=path, feature=feature, train_fraction=1.0))
+            machine = new_machine(Config(data=path, feature=feature, train_fraction=1.0))
             machine.run_until(epochs(3))
             found = reference(machine.data.x_train, machine.data.y_train)
             run_record(machine)
@@ -360,7 +362,7 @@ def test_a_million_rows_load(tmp_path: Path) -> None:
     x, y = load_csv(str(path))
     assert x.shape == y.shape == (1_000_000, 1)
     assert np.array_equal(np.hstack([x, y]), np.tile(block, (1000, 1)))
-    machine = Machine(Config(data=str(path)))
+    machine = new_machine(Config(data=str(path)))
     assert machine.data.n_train == 800_000
     machine.run_until(epochs(2))
     assert machine.state.epoch == 2
