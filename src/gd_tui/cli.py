@@ -13,10 +13,11 @@ from collections.abc import Iterator, Sequence
 from pathlib import Path
 from typing import Any, NoReturn
 
+from gd_tui.backends import BackendMissing, check_backend, make_machine
 from gd_tui.csvfile import dataset
 from gd_tui.engine import Config, ConfigError, Dataset, Machine
 from gd_tui.engine.breakpoints import epochs
-from gd_tui.engine.config import FEATURES, OPTIMIZERS
+from gd_tui.engine.config import BACKENDS, DTYPES, FEATURES, INITS, MODELS, OPTIMIZERS
 from gd_tui.engine.limits import MAX_EPOCHS, MAX_STEPS
 from gd_tui.export import write_history
 from gd_tui.files import remove_temporary_files, sweep_temporary, writable_target
@@ -108,12 +109,32 @@ def add_config_flags(parser: argparse.ArgumentParser) -> None:
     group.add_argument(
         "--eps", type=_number, help="adagrad, rmsprop, adam: added to the root (default 1e-10 adagrad, else 1e-8)"
     )
+    torch = parser.add_argument_group(
+        "the PyTorch mirror (pip install 'gd-tui[torch]')", argument_default=argparse.SUPPRESS
+    )
+    torch.add_argument("--backend", choices=BACKENDS, help="numpy (default) or torch: the same six steps in PyTorch")
+    torch.add_argument("--dtype", choices=DTYPES, help="the torch backend's precision (default float32, the book's)")
+    torch.add_argument(
+        "--init", choices=INITS, help="torch: step 0 draws with torch.randn (default); numpy: the NumPy engine's start"
+    )
+    torch.add_argument(
+        "--model",
+        choices=MODELS,
+        help="torch: tensors b and w (manual, default), ManualLinearRegression (module) or nn.Linear(1, 1) (linear)",
+    )
+    torch.add_argument(
+        "--no-zero-grad",
+        dest="zero_grad",
+        action="store_false",
+        help="torch: leave out optimizer.zero_grad(), so gradients accumulate (the no-zero-grad lesson)",
+    )
 
 
 CONFIG_FLAGS = (
     "seed", "n_points", "true_b", "true_w", "noise", "train_fraction",
     "data", "feature", "lr", "batch_size", "init_b", "init_w", "x_col", "y_col",
     "optimizer", "momentum", "betas", "alpha", "eps",
+    "backend", "dtype", "init", "model", "zero_grad",
 )  # fmt: skip
 
 
@@ -137,9 +158,7 @@ def build_parser() -> argparse.ArgumentParser:
         metavar="FILE",
         help="reopen a saved session (no FILE: the one saved when the app last lost its terminal)",
     )
-    commands = parser.add_subparsers(
-        dest="command", metavar="{trace,run,lessons,sessions,serve}", parser_class=_Parser
-    )
+    commands = parser.add_subparsers(dest="command", metavar="{trace,run,lessons,sessions,serve}", parser_class=_Parser)
     trace = commands.add_parser(
         "trace",
         help="print each executed step, from step 0",
@@ -411,6 +430,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         args = parser.parse_args(numbers_as_values(sys.argv[1:] if argv is None else argv))
         if getattr(args, "resume", None) is not None:
             session, data = _resumed_session(args)
+            check_backend(session.config)
             from gd_tui.app import run_app  # the UI loads only when it is needed
 
             return run_app(session.config, session=session, data=data)
@@ -423,13 +443,15 @@ def main(argv: Sequence[str] | None = None) -> int:
         lesson = load_lesson(args.lesson) if getattr(args, "lesson", None) is not None else None
         config = config_from_args(args, base=None if lesson is None else lesson.config)
         if args.command is None:
+            check_backend(config)
             from gd_tui.app import run_app  # the UI loads only when it is needed
 
             return run_app(config, lesson=lesson)
         if args.command == "serve":
+            check_backend(config)
             return _serve(args, config)
         history = None if args.command != "run" or args.history is None else _history_target(args.history)
-        machine = Machine(config, dataset(config))
+        machine = make_machine(config)
         with _exit_cleanly_on_signals():
             if args.command == "trace":
                 _trace(machine, args.steps, args.json)
@@ -439,6 +461,8 @@ def main(argv: Sequence[str] | None = None) -> int:
                     _write_history(machine, history)
     except UsageError as error:
         return _fail(str(error))
+    except BackendMissing as error:
+        return _fail(f"--backend torch: {error}")
     except SessionError as error:
         return _fail(f"--resume: {error}")
     except LessonError as error:

@@ -37,6 +37,23 @@ def trace_record(machine: Machine) -> dict[str, Any]:
         "diverged": state.diverged,
         "optimizer": state.optimizer,
         "optimizer_state": optimizer_state(state),
+        **_torch_fields(machine),
+    }
+
+
+def _torch_fields(machine: Machine) -> dict[str, Any]:
+    """The torch backend's extras: its settings and the parity with the NumPy twin run in lockstep."""
+    parity = getattr(machine, "parity", None)
+    if parity is None:
+        return {}
+    config = machine.config
+    gap = parity()
+    return {
+        "backend": "torch",
+        "dtype": config.dtype,
+        "model": config.model,
+        "parity_b": None if gap is None else gap[0],
+        "parity_w": None if gap is None else gap[1],
     }
 
 
@@ -86,7 +103,15 @@ def run_record(machine: Machine) -> dict[str, Any]:
         "diverging_from": diverging_from,
         "optimizer": state.optimizer,
         "optimizer_settings": config.hyperparameters(state.optimizer),
+        **_torch_fields(machine),
+        **_printed(machine),
     }
+
+
+def _printed(machine: Machine) -> dict[str, Any]:
+    """What the book's print(b, w) (or print(model.state_dict())) shows on the torch backend."""
+    lines = getattr(machine, "printed", None)
+    return {} if lines is None else {"printed": lines()}
 
 
 def to_json(record: dict[str, Any]) -> str:

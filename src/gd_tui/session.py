@@ -19,10 +19,10 @@ A session file is JSON, never pickle: it records what to replay, not the arrays.
       "record": {...}                        # engine/record.py: checkpoints and history rows
     }
 
-Restoring builds Machine(config), replays the settings log (goto(t_e), then the
-change), and goes to t: the same steps in the same order, so the state is the one
-the learner left (an optimizer's buffers included: they are a function of the
-steps replayed). `check` holds the saved b and w (as repr strings, so NaN and inf
+Restoring builds the config's machine (NumPy, or the torch backend), replays the
+settings log (goto(t_e), then the change), and goes to t: the same steps in the same
+order, so the state is the one the learner left (an optimizer's buffers included: they
+are a function of the steps replayed). `check` holds the saved b and w (as repr strings, so NaN and inf
 survive JSON) to prove it.
 
 A long run is not replayed: `record` carries some of the machine's checkpoints and
@@ -44,6 +44,7 @@ from typing import Any
 
 import numpy as np
 
+from gd_tui.backends import make_machine
 from gd_tui.csvfile import dataset
 from gd_tui.engine import Config, ConfigError, Machine
 from gd_tui.engine.breakpoints import Breakpoints
@@ -232,7 +233,7 @@ def check(session: Session) -> Dataset:
 
 def restore(session: Session, data: Dataset | None = None) -> Machine:
     """A Machine at the session's position: replayed, so bit-identical to never stopping."""
-    machine = Machine(session.config, data if data is not None else check(session))
+    machine = make_machine(session.config, data if data is not None else check(session))
     if session.record is not None:
         return _adopt(session, machine)
     try:

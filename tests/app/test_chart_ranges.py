@@ -19,7 +19,8 @@ MAX_DATA = float(LIMIT_TEXT)  # the loader's limit on a value
 # name: (x, y, extra config, the note the data-fit tab must carry or "")
 DATASETS: dict[str, tuple[list[float], list[float], dict[str, Any], str]] = {
     "subnormal-x": ([SUBNORMAL * k for k in range(1, 6)], [2, 3, 4, 5, 6], {}, "x ×1e-323"),
-    "subnormal-y": ([1, 2, 3, 4, 5], [SUBNORMAL * k for k in range(1, 6)], {}, "y ×1e-32"),  # 1e-322 when the line widens it
+    # ×1e-322 once the current line widens the range by up to a data span
+    "subnormal-y": ([1, 2, 3, 4, 5], [SUBNORMAL * k for k in range(1, 6)], {}, "y ×1e-32"),
     "x-near-max": ([MAX_DATA * (1 - k * 1e-3) for k in range(5)], [1, 2, 3, 4, 5], {}, ""),
     "x-near-min": ([-MAX_DATA * (1 - k * 1e-3) for k in range(5)], [1, 2, 3, 4, 5], {}, ""),
     "x-across-the-limits": ([-MAX_DATA, -5e99, 0, 5e99, MAX_DATA], [1, 2, 3, 4, 5], {}, ""),

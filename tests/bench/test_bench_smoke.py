@@ -90,9 +90,7 @@ def _write(path: Path, data: dict[str, Any]) -> Path:
     return path
 
 
-def test_check_fails_on_a_missed_target_and_compare_prints_one_line_each(
-    quick: dict[str, Any], tmp_path: Path
-) -> None:
+def test_check_fails_on_a_missed_target_and_compare_prints_one_line_each(quick: dict[str, Any], tmp_path: Path) -> None:
     passing = copy.deepcopy(quick)
     for figure in passing["figures"]:
         if figure["limit"] is not None:

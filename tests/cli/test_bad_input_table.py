@@ -321,7 +321,7 @@ EXACT: list[tuple[str, list[str], str]] = [
         "escape sequence in a key",
         ["run", "--lesson", "{osc-key.toml}"],
         "--lesson: {osc-key.toml}: ␛]52;c;cm0gLXJmIH4K␛\\: unknown key; the top level takes name, title, note "
-        "and the tables [data], [training], [breakpoints], [notes]",
+        "and the tables [data], [training], [pytorch], [breakpoints], [notes]",
     ),
     (
         "a negative value out of range",

@@ -28,6 +28,7 @@ EXPECTED = {
     "rmsprop": {"optimizer": "rmsprop"},
     "adam": {"optimizer": "adam"},
     "race": {},
+    "no-zero-grad": {"backend": "torch", "zero_grad": False},  # chapter 1's PyTorch lesson
 }
 
 
@@ -53,7 +54,7 @@ def per_update(machine: Machine, updates: int, step: int, read: object) -> list[
     return values
 
 
-def test_the_lessons_in_chapter_order_then_the_optimizers() -> None:
+def test_the_lessons_in_chapter_order_then_the_optimizers_then_pytorch() -> None:
     assert builtin_names() == tuple(EXPECTED)
 
 

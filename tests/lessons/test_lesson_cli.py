@@ -22,7 +22,8 @@ def test_lessons_lists_name_and_title_one_line_each(capsys: pytest.CaptureFixtur
     for line, name in zip(lines, builtin_names(), strict=True):
         assert line.endswith("  " + load_lesson(name).title)
         assert len(line) <= 80
-    assert lines[0] == "book         The book's run: lr 0.1, batch gradient descent"
+    # Names padded to the longest (no-zero-grad), titles in one column.
+    assert lines[0] == "book          The book's run: lr 0.1, batch gradient descent"
 
 
 @pytest.mark.parametrize(

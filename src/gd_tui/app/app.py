@@ -33,7 +33,7 @@ from gd_tui.app.widgets.params import ParamsPane
 from gd_tui.app.widgets.predictions import PredictionsTable
 from gd_tui.app.widgets.source import SourcePane
 from gd_tui.app.widgets.status import StatusLine
-from gd_tui.csvfile import machine as new_machine
+from gd_tui.backends import BackendMissing, make_machine
 from gd_tui.engine import Config, ConfigError, Dataset, Machine
 from gd_tui.engine.analysis import reference
 from gd_tui.engine.breakpoints import Breakpoints
@@ -81,7 +81,7 @@ class GDApp(Commands, Runner, HangUpApp):
         if config is None and lesson is not None:
             config = lesson.config
         # A resumed session is replayed to the exact state it was saved in.
-        self.machine = restore(session, data) if session is not None else new_machine(config or Config())
+        self.machine = restore(session, data) if session is not None else make_machine(config)
         self.view = View(self.machine, reference(self.machine.data.x_train, self.machine.data.y_train))
         if lesson is not None:
             self._use_lesson_notes(lesson)
@@ -390,10 +390,15 @@ class GDApp(Commands, Runner, HangUpApp):
 
     def load_lesson(self, lesson: Lesson) -> None:
         """Start the lesson's run from before step 0, with its breakpoints and notes."""
+        try:
+            machine = make_machine(lesson.config)
+        except BackendMissing as error:
+            self._act(f"Refused: lesson {lesson.name}: {error}")
+            return
         self.lesson = lesson
         self._use_lesson_notes(lesson)
         message = f"Lesson {lesson.name} loaded: {key_for('notes')} shows its note."
-        self._use_machine(new_machine(lesson.config), message)
+        self._use_machine(machine, message)
         self.show_lesson_note()
 
     def session(self) -> Session:

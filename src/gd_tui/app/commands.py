@@ -13,8 +13,8 @@ from textual.screen import Screen
 from gd_tui.app.keys import key_for, palette_entries
 from gd_tui.app.messages import batch_size_message, breakpoints_message, lr_message
 from gd_tui.app.runner import goto_target
-from gd_tui.app.widgets.chart_pane import TABS
-from gd_tui.csvfile import machine as new_machine
+from gd_tui.app.widgets.chart_pane import tabs_for
+from gd_tui.backends import BackendMissing, make_machine
 from gd_tui.engine import ConfigError, Machine
 from gd_tui.engine.breakpoints import Breakpoints, Predicate
 from gd_tui.engine.config import OPTIMIZERS
@@ -130,16 +130,62 @@ class Commands(_AppBase):
                 partial(self._set_optimizer, name),
             )
         yield SystemCommand("Export history…", "Loss per update, the (b, w) path, losses per epoch", self._ask_export)
-        for tab_id, title, _ in TABS:
+        for tab_id, title, _ in tabs_for(self.view):
             yield SystemCommand(
                 f"Chart: {title}",
                 f"Show this chart ({key_for('next_chart')} cycles them)",
                 partial(self._show_chart, tab_id),
             )
+        yield from self._torch_commands()
         for name in builtin_names():
             yield SystemCommand(
                 f"Lesson: {name}", "Load this chapter 0 experiment", lambda name=name: self._pick_lesson(name)
             )
+
+    def _torch_commands(self) -> Iterable[SystemCommand]:
+        """The PyTorch mirror: the backend, the model variants, the precision, the graph experiments."""
+        config = self.machine.config
+        other = "numpy" if config.backend == "torch" else "torch"
+        yield SystemCommand(
+            f"Backend: {other}",
+            "The same six steps in PyTorch (chapter 1)" if other == "torch" else "Back to the NumPy engine",
+            partial(self._switch, backend=other),
+        )
+        if config.backend != "torch":
+            return
+        from gd_tui.pytorch import VARIANTS
+        from gd_tui.pytorch.experiments import EXPERIMENTS
+
+        for name, variant in VARIANTS.items():
+            if name != config.model:
+                yield SystemCommand(
+                    f"Model: {variant.title}", "Its code in the source pane", partial(self._switch, model=name)
+                )
+        dtype = "float64" if config.dtype == "float32" else "float32"
+        yield SystemCommand(
+            f"Precision: {dtype}",
+            "torch's dtype; the parity line compares with NumPy",
+            partial(self._switch, dtype=dtype),
+        )
+        for name, (title, _, _) in EXPERIMENTS.items():
+            yield SystemCommand(
+                f"Graph: {title}", "The book's experiment, on the graph tab", partial(self._graph, name)
+            )
+        yield SystemCommand("Graph: the run", "The graph behind the run's loss", partial(self._graph, None))
+
+    def _switch(self, **changes: str) -> None:
+        """A new machine with other torch settings, from before step 0 (the code on screen changes)."""
+        try:
+            machine = make_machine(self.machine.config.with_changes(**changes))
+        except (BackendMissing, ConfigError) as error:
+            self._act(f"Refused: {error}")
+            return
+        said = ", ".join(f"{key} {value}" for key, value in changes.items())
+        self._use_machine(machine, f"Now {said}; reset to before step 0.")
+
+    def _graph(self, name: str | None) -> None:
+        self.view.graph_experiment = name
+        self._show_chart("autograd-graph")
 
     def _set_race(self, names: tuple[str, ...]) -> None:
         self.view.race = names
@@ -152,7 +198,11 @@ class Commands(_AppBase):
     def _set_optimizer(self, name: str) -> None:
         state = self.machine.state
         previous, inside = state.optimizer, state.cursor == 4 and state.line > 0
-        self.machine.set_optimizer(name)
+        try:
+            self.machine.set_optimizer(name)
+        except ConfigError as error:  # a choice the torch backend cannot run
+            self._act(f"Refused: {error}")
+            return
         if name == previous:
             self._act(f"The optimizer is {name} already.")
         elif inside:  # the lines run so far changed nothing yet: the update starts again
@@ -199,7 +249,7 @@ class Commands(_AppBase):
     def _ask_seed(self) -> None:
         def apply(text: str) -> str:
             config = self.machine.config.with_changes(seed=_parse(int, "seed", text))
-            self._use_machine(new_machine(config), f"New data with seed {config.seed}; reset to before step 0.")
+            self._use_machine(make_machine(config), f"New data with seed {config.seed}; reset to before step 0.")
             return self.view.message
 
         self._ask("Seed", self.machine.config.seed, apply)

@@ -23,4 +23,5 @@ class View:
     running: bool = False
     log_scale: bool = False
     fresh: bool = True  # just reset: nothing counts as changed
+    graph_experiment: str | None = None  # torch backend: the book's graph experiment on show, or the run's graph
     race: tuple[str, ...] = ()  # optimizers drawn as ghost paths on the loss surface (palette: Race)

@@ -15,6 +15,13 @@ EPS = 1e-8
 MAX_EPS = 1.0  # beyond this eps swamps every gradient: not a learning setting
 
 FEATURES = ("raw", "bad", "scaled")
+# torch.optim.SGD keeps no momentum buffer at momentum 0 (and refuses nesterov there).
+TORCH_NO_MOMENTUM = "must be above 0 for the momentum and nesterov optimizers on the torch backend (0 is sgd)"
+# The PyTorch mirror's options (gd_tui.pytorch); the NumPy engine ignores them.
+BACKENDS = ("numpy", "torch")
+DTYPES = ("float32", "float64")
+INITS = ("torch", "numpy")  # step 0 draws as torch.randn does, or takes the NumPy engine's b and w
+MODELS = ("manual", "module", "linear")  # tensors, ManualLinearRegression(nn.Module), nn.Linear(1, 1)
 __all__ = ["FEATURES", "MAX_ABS_VALUE", "MAX_COLUMNS", "MAX_LR", "MAX_POINTS", "MAX_SEED", "Config", "ConfigError"]
 
 
@@ -55,6 +62,11 @@ class Config:
     betas: tuple[float, float] = (0.9, 0.999)
     alpha: float = 0.99
     eps: float | None = None
+    backend: str = "numpy"
+    dtype: str = "float32"  # the torch backend's; the NumPy engine is float64 throughout
+    init: str = "torch"
+    model: str = "manual"
+    zero_grad: bool = True  # False: the no-zero-grad lesson (gradients accumulate)
 
     def __post_init__(self) -> None:
         validate(self)
@@ -148,6 +160,14 @@ def validate(config: Config) -> None:
             if config.data is None:
                 raise ConfigError(option, "chooses a column of a CSV data file, and no data file is given")
     _optimizer(config)
+    for option, allowed in (("backend", BACKENDS), ("dtype", DTYPES), ("init", INITS), ("model", MODELS)):
+        value = getattr(config, option)
+        if value not in allowed:
+            raise ConfigError(option, f"must be one of {', '.join(allowed)} (got {value!r})")
+    if not isinstance(config.zero_grad, bool):
+        raise ConfigError("zero_grad", f"must be true or false (got {config.zero_grad!r})")
+    if config.backend == "torch" and config.optimizer in ("momentum", "nesterov") and config.momentum == 0:
+        raise ConfigError("momentum", TORCH_NO_MOMENTUM)
     if config.x_col is not None and config.x_col == config.y_col:
         raise ConfigError("y_col", f"must differ from the x column (both are column {config.x_col})")
 

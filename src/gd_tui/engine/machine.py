@@ -573,6 +573,9 @@ class Machine:
                     self._thin_sparse()
         recent.append((state.t, _snapshot_of(state)))
 
+    def _restored(self) -> None:
+        """Called when a checkpoint has just become the state: a backend with live objects rebuilds them."""
+
     def _thin_sparse(self) -> None:
         """Double the spacing of the sparse checkpoints (the one at t = 0 always stays)."""
         self._sparse_every *= 2
@@ -595,9 +598,10 @@ class Machine:
         checkpoints = sorted([*self._sparse, *self._recent], key=lambda c: c[0])
         usable = [c for c in checkpoints if first_row(c[1]) <= start] or checkpoints[:1]
         t, snapshot = usable[-1]
-        scratch = Machine(self.config, self.data)
+        scratch = self._scratch()
         state = State(**dict(zip(_KEPT, snapshot, strict=True)))  # type: ignore[arg-type]
         scratch.state = state
+        scratch._restored()
         scratch.history = History(state.update, state.epoch, state.initialized, tail_rows=2**62)
         scratch._settings = self._settings
         if state.initialized:
@@ -615,6 +619,13 @@ class Machine:
                         scratch._apply_setting(key, value)
         return np.array(series.rows(start, stop))
 
+    def _adopted(self) -> None:
+        """Called when a session's record has put this machine at its position (engine/record.py)."""
+
+    def _scratch(self) -> Machine:
+        """A machine of this one's kind on the same config and data, for _recompute's replays."""
+        return Machine(self.config, self.data)
+
     def _goto(self, target: int) -> None:
         """Restore the position after `target` steps: nearest checkpoint, then replay."""
         recent = [c for c in self._recent if c[0] <= target]
@@ -625,6 +636,7 @@ class Machine:
         t, snapshot = recent[-1] if recent else self._sparse[-1]
         state = State(**dict(zip(_KEPT, snapshot, strict=True)))  # type: ignore[arg-type]
         self.state = state
+        self._restored()
         self.history.truncate(state.update, state.epoch, state.initialized)
         if state.initialized:
             self._select_batch()

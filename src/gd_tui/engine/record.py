@@ -100,6 +100,7 @@ def adopt(machine: Machine, record: dict[str, Any], t: int) -> None:
     machine._recent = deque(checkpoints[-RECENT:], maxlen=RECENT)
     machine._sparse_every = int(record["sparse_every"])
     machine._goto(t)
+    machine._adopted()
     machine.version += 1
     machine.history_version = machine.version
 

@@ -23,9 +23,10 @@ from gd_tui.text import visible
 
 PACKAGE = "gd_tui.lessons"
 # Chapter 0's order of experiments; `gd-tui lessons` lists them so.
+# Then the optimizer lab's, then chapter 1's PyTorch lesson (it needs the torch extra).
 BUILTIN_ORDER = (
     "book", "lr-low", "lr-high", "lr-too-high", "bad-feature", "scaled", "mini-batch", "sgd",
-    "momentum", "nesterov", "adagrad", "rmsprop", "adam", "race",
+    "momentum", "nesterov", "adagrad", "rmsprop", "adam", "race", "no-zero-grad",
 )  # fmt: skip
 
 TOP_KEYS = ("name", "title", "note")
@@ -52,9 +53,10 @@ CONFIG_KEYS: dict[str, dict[str, str]] = {
         "alpha": "alpha",
         "eps": "eps",
     },
+    "pytorch": {"backend": "backend", "dtype": "dtype", "init": "init", "model": "model", "zero_grad": "zero_grad"},
 }
 BREAKPOINT_KEYS = ("loss_below", "loss_went_up", "grad_below", "epoch_reached")
-TABLES = ("data", "training", "breakpoints", "notes")
+TABLES = ("data", "training", "pytorch", "breakpoints", "notes")
 # The flags parse these as floats; TOML's `lr = 1` must give the same Config as `--lr 1`.
 FLOAT_FIELDS = frozenset(
     {"true_b", "true_w", "noise", "train_fraction", "lr", "init_b", "init_w", "momentum", "alpha", "eps"}

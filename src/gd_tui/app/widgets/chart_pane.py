@@ -10,6 +10,7 @@ from gd_tui.app.view import View
 from gd_tui.app.widgets.charts import LossChart
 from gd_tui.app.widgets.fit_chart import FitChart
 from gd_tui.app.widgets.frame import FrameCache
+from gd_tui.app.widgets.graph_chart import GraphChart
 from gd_tui.app.widgets.lines import set_titles
 from gd_tui.app.widgets.sections_chart import SectionsChart
 from gd_tui.app.widgets.surface_chart import SurfaceChart
@@ -23,6 +24,15 @@ TABS = (
     ("loss-surface", "Loss surface", SurfaceChart),
     ("cross-sections", "Cross-sections", SectionsChart),
 )
+# Only with the torch backend: `t` and the palette offer it there.
+TORCH_TABS = (("autograd-graph", "Autograd graph", GraphChart),)
+
+
+def tabs_for(view: View | None) -> tuple[tuple[str, str, type], ...]:
+    """The charts on offer for this view's machine."""
+    if view is not None and hasattr(view.machine, "graph"):
+        return TABS + TORCH_TABS
+    return TABS
 
 
 class ChartPane(ContentSwitcher, FrameCache):
@@ -32,6 +42,8 @@ class ChartPane(ContentSwitcher, FrameCache):
         super().__init__(id=id, initial=TABS[0][0])
         self._view: View | None = None
         self._charts = {tab_id: widget(id=tab_id) for tab_id, _title, widget in TABS}
+        # The torch backend's charts join when first shown: a NumPy session never builds or restyles them.
+        self._later = {tab_id: widget for tab_id, _title, widget in TORCH_TABS}
 
     def compose(self) -> ComposeResult:
         yield from self._charts.values()
@@ -47,6 +59,9 @@ class ChartPane(ContentSwitcher, FrameCache):
     def show(self, view: View) -> None:
         """Redraw the visible chart; hidden ones catch up when they are shown."""
         self._view = view
+        if self.shown not in {tab_id for tab_id, _, _ in tabs_for(view)}:
+            self.select(TABS[0][0])  # the machine changed to one without this chart
+            return
         self._charts[self.shown].show(view)
 
     def log_forced(self) -> bool:
@@ -56,15 +71,18 @@ class ChartPane(ContentSwitcher, FrameCache):
 
     def next_tab(self) -> str:
         """Show the next chart; returns its title."""
-        ids = [tab_id for tab_id, _, _ in TABS]
+        ids = [tab_id for tab_id, _, _ in tabs_for(self._view)]
         following = ids[(ids.index(self.shown) + 1) % len(ids)]
         return self.select(following)
 
     def select(self, tab_id: str) -> str:
         """Show the chart with this id; returns its title."""
+        if tab_id not in self._charts:
+            chart = self._charts[tab_id] = self._later[tab_id](id=tab_id)
+            self.mount(chart)
         self.current = tab_id
         if self._view is not None:
             self.show(self._view)
-        title = next(title for i, title, _ in TABS if i == tab_id)
+        title = next(title for i, title, _ in TABS + TORCH_TABS if i == tab_id)
         set_titles(self, title, NOTE)
         return title

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import numpy as np
 from rich.text import Text
 
@@ -38,6 +40,8 @@ class GradientsPane(Pane):
     def build(self, view: View) -> list[Text]:
         state = view.machine.state
         marks = self.marks
+        if getattr(view.machine, "grads", None) is not None:
+            return self._torch(view)
         check = self._numerical(view)
         if check is None:
             verdict = Text("finite-difference check after step 3", style="dim")
@@ -69,6 +73,29 @@ class GradientsPane(Pane):
         if self._optimizer_rows and len(self._lines) > self.FIXED_ROWS:
             rows = [self._known_line(row) for row in self._fitted_rows(width)]
             self._lines[self.FIXED_ROWS : self.FIXED_ROWS + len(rows)] = rows
+
+    def _torch(self, view: View) -> list[Text]:
+        """The torch backend: what loss.backward() left in b.grad and w.grad, and what they hold now."""
+        machine: Any = view.machine
+        state = machine.state
+        marks = self.marks
+        style = "dim" if state.cursor in (1, 2, 3) else "bold"
+        b_now, _ = machine.grads()
+        self._optimizer_rows = optimizer_rows(view, marks)
+        if machine.config.zero_grad:
+            now = (
+                Text("zero_grad() let them go: b.grad is None", style="dim")
+                if state.last_step in (4, 5) and b_now is None
+                else Text("loss.backward() fills b.grad, w.grad")
+            )
+        else:
+            now = Text(f"no zero_grad(): sums of {state.update + (state.cursor == 4)} updates' gradients", style="bold")
+        return lines(
+            Text.assemble("b.grad ", marks.value("b_grad", num(state.b_grad), style)),
+            Text.assemble("w.grad ", marks.value("w_grad", num(state.w_grad), style)),
+            now,
+            *self._fitted_rows(self.content_region.width),
+        )
 
 
 # Each optimizer's state as the Gradients pane shows it: (name, formula), in update order.

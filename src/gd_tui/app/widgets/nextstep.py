@@ -48,6 +48,9 @@ def _update_sentence(view: View) -> str:
         line = lines[state.line - 1]
         last = " (the last: it completes step 4)" if state.line == len(lines) else ""
         return f"Next: line {state.line}/{len(lines)} of {state.optimizer}{last} — {line.text}"
+    if view.machine.config.backend == "torch":  # torch.optim's step() is one call: nothing to step into
+        zero_grad = " then optimizer.zero_grad()" if view.machine.config.zero_grad else " (no zero_grad())"
+        return f"Next: step 4, update — optimizer.step() ({state.optimizer}, lr {state.lr:g}){zero_grad}."
     into = key_for("step_into")
     if state.optimizer == "sgd":
         what = f"move b and w against their gradients, scaled by lr {state.lr:g}"

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from rich.text import Text
 
 from gd_tui.app.format import num, signed
@@ -40,6 +42,7 @@ class ParamsPane(Pane):
     def __init__(self, *, id: str | None = None) -> None:
         super().__init__(id=id)
         self._progress: tuple[int, tuple[int, int], Text] = (1, (1, 1), Text("0"))
+        self.progress_row = self.PROGRESS_ROW  # where the progress row is in the lines shown
 
     def build(self, view: View) -> list[Text]:
         machine = view.machine
@@ -71,17 +74,19 @@ class ParamsPane(Pane):
         if state.lr >= stability.critical_lr and machine.mode == "batch":
             stable = Text(f"lr {state.lr:g} ≥ stable limit {stability.critical_lr:.3g}!", style="bold")
         set_titles(self, f"Parameters · {view.lesson_title.split(':')[0]}" if view.lesson_title else "Parameters")
-        return lines(
-            *rows,
-            true,
-            lstsq,
-            Text.assemble(
-                "lr ", marks.value("lr", f"{state.lr:g}", "bold"), f"  batch {state.batch_size} ({machine.mode})"
-            ),
-            self._progress_row(state.epoch + 1, machine.batch_position(), state.update),
-            stable,
-            *curvature_rows(view),
+        lr = Text.assemble(
+            "lr ", marks.value("lr", f"{state.lr:g}", "bold"), f"  batch {state.batch_size} ({machine.mode})"
         )
+        progress = self._progress_row(state.epoch + 1, machine.batch_position(), state.update)
+        parity = getattr(machine, "parity", None)
+        if parity is not None:
+            # The torch backend: the parity line and the tensors as PyTorch prints them take
+            # the reference rows' place (the data and fit chart draws those lines).
+            extra = torch_rows(machine, parity())
+            self.progress_row = len(rows) + len(extra) + 1
+            return lines(*rows, *extra, lr, progress, *curvature_rows(view))
+        self.progress_row = self.PROGRESS_ROW
+        return lines(*rows, true, lstsq, lr, progress, stable, *curvature_rows(view))
 
     PROGRESS_ROW = 5
 
@@ -109,5 +114,19 @@ class ParamsPane(Pane):
 
     def fit(self, width: int, height: int) -> None:
         # A new width may need another wording: the screen is a function of state and size.
-        if len(self._lines) > self.PROGRESS_ROW:
-            self._lines[self.PROGRESS_ROW] = self._known_line(self._worded(width))
+        if len(self._lines) > self.progress_row:
+            self._lines[self.progress_row] = self._known_line(self._worded(width))
+
+
+def torch_rows(machine: Any, gap: tuple[float, float] | None) -> list[Text]:
+    """The torch backend's parameters as PyTorch prints them, and the parity with NumPy run in lockstep."""
+    dtype = machine.config.dtype
+    if gap is None:
+        parity = Text(f"parity with NumPy ({dtype}) after step 0", style="dim")
+    else:
+        parity = Text(f"|Δb| {gap[0]:.2g}  |Δw| {gap[1]:.2g}  {dtype} vs NumPy")
+    printed = machine.parameter_lines()
+    if not printed:
+        printed = ["model.state_dict() after step 0" if machine.config.model != "manual" else "tensors after step 0"]
+    shown = printed[1:] if printed[0] == "model.state_dict()" else printed
+    return [parity, *(Text(line.strip(), style="dim" if len(printed) == 1 else "") for line in shown[:2])]

@@ -5,6 +5,7 @@ from __future__ import annotations
 import inspect
 from dataclasses import dataclass
 from functools import cache
+from typing import Any
 
 from rich.text import Text
 
@@ -15,28 +16,44 @@ from gd_tui.engine.optimizers import OPTIMIZER_FUNCTIONS
 from gd_tui.engine.step_into import statements
 
 VALIDATION = 6  # validation_loss: runs inside step 5, only when the epoch ends
+CONTEXT = 7  # code shown beside the steps and never marked (the torch backend's model class)
 
 
 @dataclass(frozen=True)
 class SourceLine:
     number: int  # line number in steps.py (optimizers.py for another optimizer's step 4)
     code: str
-    step: int  # 0-5, or VALIDATION
+    step: int  # 0-5, VALIDATION or CONTEXT
     statement: int = 0  # in step 4: which line of the update this is (from 1; 0: not one)
 
 
-@cache
-def source_lines(optimizer: str = "sgd") -> tuple[SourceLine, ...]:
-    """Every line of the step functions, verbatim, read from the engine's own source;
-    step 4 is the optimizer's update (steps.update itself for sgd)."""
+def numpy_functions(optimizer: str = "sgd") -> tuple[tuple[Any, int], ...]:
+    """The NumPy engine's code, as (function, step) in the order shown; step 4 is the optimizer's update."""
     functions = [*((f, step) for step, f in enumerate(steps.STEP_FUNCTIONS)), (steps.validation_loss, VALIDATION)]
     functions[4] = (OPTIMIZER_FUNCTIONS[optimizer], 4)
-    numbers = {statement.number: k for k, statement in enumerate(statements(optimizer), start=1)}
+    return tuple(functions)
+
+
+def functions_of(machine: Any) -> tuple[tuple[Any, int], ...]:
+    """The code a machine runs: its own list (the torch backend), else the NumPy engine's steps."""
+    source_functions = getattr(machine, "source_functions", None)
+    return numpy_functions(machine.state.optimizer) if source_functions is None else source_functions()
+
+
+# The NumPy updates that can be stepped into, by function (their lines are numbered for it).
+_STEPPABLE = {function: name for name, function in OPTIMIZER_FUNCTIONS.items()}
+
+
+@cache
+def source_lines(functions: tuple[tuple[Any, int], ...] | None = None) -> tuple[SourceLine, ...]:
+    """Every line of the step functions (and a model class), verbatim, read from their own source."""
     result: list[SourceLine] = []
-    for function, step in functions:
+    for function, step in functions if functions is not None else numpy_functions():
         code, first = inspect.getsourcelines(function)
+        name = _STEPPABLE.get(function) if step == 4 else None
+        numbers = {} if name is None else {s.number: k for k, s in enumerate(statements(name), start=1)}
         result.extend(
-            SourceLine(first + offset, line.rstrip(), step, numbers.get(first + offset, 0) if step == 4 else 0)
+            SourceLine(first + offset, line.rstrip(), step, numbers.get(first + offset, 0))
             for offset, line in enumerate(code)
         )
     return tuple(result)
@@ -78,7 +95,8 @@ class SourcePane(LinesView):
     def __init__(self, *, id: str | None = None) -> None:
         super().__init__(id=id)
         self.border_title = "Source  engine/steps.py"
-        self._source = source_lines()
+        self._functions = numpy_functions()
+        self._source = source_lines(self._functions)
         self._drawn: tuple[frozenset[int], frozenset[int | None], str, int] | None = None
         self._all: list[Text] = []  # every line; the pane shows a page of them
 
@@ -86,6 +104,12 @@ class SourcePane(LinesView):
         """Move the arrow when the cursor moved; only the lines of two steps change."""
         machine = view.machine
         state = machine.state
+        functions = functions_of(machine)
+        if functions != self._functions:
+            # Another backend, model or step 4: the code on screen changes with the machine.
+            self._functions = functions
+            self._source = source_lines(functions)
+            self._drawn = None
         cursor, last_step = state.cursor, state.last_step
         # ▶ marks only what runs next: validation_loss runs in step 5 only when the epoch ends.
         next_steps = {cursor, VALIDATION} if cursor == 5 and machine.epoch_ends_with_batch() else {cursor}
@@ -95,12 +119,16 @@ class SourcePane(LinesView):
         if key == self._drawn:
             return
         self._drawn = key
-        self._source = source_lines(state.optimizer)
         # Only on change (set_titles): Textual repaints a whole pane for any title it is given.
-        # Another optimizer's lines come from optimizers.py, numbered there: the title names both files.
-        set_titles(
-            self, "Source  engine/steps.py" if state.optimizer == "sgd" else "Source  steps.py · 4 from optimizers.py"
-        )
+        file = _file_of(functions)
+        if state.optimizer == "sgd":
+            title = f"Source  {file}"
+        elif file == "engine/steps.py":
+            # Another optimizer's lines come from optimizers.py, numbered there: the title names both files.
+            title = "Source  steps.py · 4 from optimizers.py"
+        else:  # torch: step 4 is optimizer.step(), whichever optimizer step 0 built
+            title = f"Source  {file}  4: {state.optimizer}"
+        set_titles(self, title)
         # styled_line hands back the same Text for the same look: its strip comes back with it.
         # Inside step 4 only the line that runs next is marked: one ▶ on screen.
         self._all = [
@@ -133,6 +161,13 @@ class SourcePane(LinesView):
     def text(self) -> str:
         """Every line of the source, on this page or not."""
         return "\n".join(line.plain for line in self._all)
+
+
+def _file_of(functions: tuple[tuple[Any, int], ...]) -> str:
+    """The file the steps come from, as the pane's title names it (step 1's function decides)."""
+    module = inspect.getmodule(next(function for function, step in functions if step == 1))
+    name = module.__name__ if module is not None else "gd_tui.engine.steps"
+    return name.removeprefix("gd_tui.").replace(".", "/") + ".py"
 
 
 @cache
