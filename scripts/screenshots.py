@@ -26,6 +26,8 @@ SHOTS: Sequence[tuple[str, tuple[int, int], str, Sequence[str]]] = (
     ("notes", (80, 24), "book", ("e",) * 3 + ("plus", "plus", "c", "i")),
     ("surface-scaled", (120, 40), "scaled", ("t", "t") + ("e",) * 5 + ("3",)),
     ("cross-sections", (120, 40), "book", ("t", "t", "t") + ("e",) * 3 + ("3",)),
+    ("adam-step-into", (120, 40), "adam", ("e",) * 5 + ("n", "n", "n", "n", "s", "s", "s", "s")),
+    ("race", (120, 40), "race", ("e",) * 40),
 )
 
 
