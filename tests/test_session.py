@@ -385,6 +385,23 @@ MALFORMED: dict[str, tuple[str, str]] = {
         edited(lambda d: d["position"]["start"].update(batch_size=10**9)),
         "position.start.batch_size: must be from 1 to 10000000 (got 1000000000)",
     ),
+    # JSON integers have no size limit, floats do: 10**400 is refused, not an OverflowError.
+    "lr a 401-digit whole number": (
+        edited(lambda d: d["config"].update(lr=10**400)),
+        "config.lr: must be a finite number (got a whole number of 401 digits)",
+    ),
+    "noise a 401-digit whole number": (
+        edited(lambda d: d["config"].update(noise=-(10**400))),
+        "config.noise: must be a finite number (got a whole number of 401 digits)",
+    ),
+    "beta a 401-digit whole number": (
+        edited(lambda d: d["config"].update(betas=[0.9, 10**400])),
+        "config.betas: must be a finite number (got a whole number of 401 digits)",
+    ),
+    "setting lr a 401-digit whole number": (
+        edited(lambda d: d["position"].update(settings=[[1, "lr", 10**400]])),
+        "position.settings[0][2]: must be a finite number (got a whole number of 401 digits)",
+    ),
 }
 
 
