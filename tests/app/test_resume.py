@@ -175,3 +175,14 @@ async def test_app_save_resume_continue_equals_never_stopping(
         assert resumed.machine.settings_log == never_stopped.machine.settings_log
         for selector in PANES:
             assert pane(resumed, selector) == shown[selector], selector
+
+
+def test_a_session_naming_a_lesson_nested_too_deeply_opens_without_its_notes(tmp_path: Path) -> None:
+    # Its lesson used to raise RecursionError in the app's constructor; a lesson that cannot load is skipped.
+    deep = tmp_path / "deep.toml"
+    deep.write_text('name = "x"\ntitle = "t"\nnote = "n"\na = ' + "[" * 2000 + "]" * 2000 + "\n", encoding="utf-8")
+    machine = Machine(Config())
+    machine.goto(9)
+    session = capture(machine, lesson=str(deep))
+    app = GDApp(session.config, session=session)
+    assert app.lesson is None and app.machine.state.t == 9
