@@ -230,6 +230,9 @@ def test_save_to_a_directory_or_a_missing_directory(tmp_path: Path) -> None:
         save(session, tmp_path)
     with pytest.raises(SessionError, match="cannot write"):
         save(session, tmp_path / "missing" / "s.json")
+    # is_dir() on a name longer than the file system allows raises OSError itself.
+    with pytest.raises(SessionError, match=r"cannot write \(File name too long\)"):
+        save(session, tmp_path / ("a" * 300 + ".json"))
 
 
 def test_state_dir_follows_xdg(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:

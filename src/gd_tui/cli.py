@@ -333,7 +333,11 @@ def _history_target(name: str) -> Path:
     if not name:
         raise UsageError("--history: no file name given; give a file name such as history.csv")
     path = Path(name)
-    if path.is_dir():
+    try:
+        is_dir = path.is_dir()
+    except OSError as error:  # a name longer than the file system allows (ENAMETOOLONG)
+        raise UsageError(f"--history: {name}: cannot write ({error.strerror or error})") from None
+    if is_dir:
         raise UsageError(f"--history: {name}: is a directory; give a file name such as history.csv")
     from gd_tui.export import epochs_path
 

@@ -370,9 +370,9 @@ def save(session: Session, path: str | os.PathLike[str], mode: int = 0o600) -> P
     if "\x00" in name:
         raise SessionError(f"{name!r}: a file name cannot hold a NUL character")
     target = Path(path)
-    if target.is_dir():
-        raise SessionError(f"{target}: is a directory; give a file name such as session.json")
-    try:
+    try:  # is_dir() raises too: a name longer than the file system allows (ENAMETOOLONG)
+        if target.is_dir():
+            raise SessionError(f"{target}: is a directory; give a file name such as session.json")
         return atomic_write_text(target, text, mode)
     except OSError as error:
         raise SessionError(f"{target}: cannot write ({error.strerror or error})") from None

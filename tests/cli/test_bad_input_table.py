@@ -367,6 +367,11 @@ EXACT: list[tuple[str, list[str], str]] = [
         "--history: no file name given; give a file name such as history.csv",
     ),
     (
+        "history with a name too long",
+        ["run", "--history", "a" * 300],
+        "--history: " + "a" * 300 + ": cannot write (File name too long)",
+    ),
+    (
         "history to a FIFO",
         ["run", "--history", "{fifo}"],
         "--history: {fifo}: cannot write (is not a regular file (a device, a FIFO or a socket), so it is not replaced)",
