@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import contextlib
+import io
 import os
 import re
 import signal
@@ -371,6 +372,27 @@ def _write_history(machine: Machine, path: Path) -> None:
         raise UsageError(f"--history: {path}: cannot write ({error.strerror or error})") from None
 
 
+@contextlib.contextmanager
+def _writing_output() -> Iterator[None]:
+    """Around a command's printing: a write to stdout that fails (a full disk) is one line, not a traceback.
+
+    A closed pipe (`| head`) is main's BrokenPipeError and passes through.
+    """
+    try:
+        yield
+        sys.stdout.flush()  # output to a file is buffered: a full disk shows here, not at exit
+    except BrokenPipeError:
+        raise
+    except OSError as error:
+        # What could not be written stays buffered, and the flush at exit would fail again with
+        # Python's own message: send it to /dev/null instead.
+        with contextlib.suppress(OSError, ValueError, io.UnsupportedOperation):
+            devnull = os.open(os.devnull, os.O_WRONLY)
+            os.dup2(devnull, sys.stdout.fileno())
+            os.close(devnull)
+        raise UsageError(f"cannot write the output: {error.strerror or error}") from None
+
+
 def _fail(message: str) -> int:
     # One line, and nothing a file or a flag held can drive the terminal (ESC shows as ␛).
     print(one_line(f"{PROG}: error: {message}"), file=sys.stderr)
@@ -419,10 +441,12 @@ def main(argv: Sequence[str] | None = None) -> int:
 
             return run_app(session.config, session=session, data=data)
         if args.command == "lessons":
-            _lessons()
+            with _writing_output():
+                _lessons()
             return 0
         if args.command == "sessions":
-            _sessions()
+            with _writing_output():
+                _sessions()
             return 0
         lesson = load_lesson(args.lesson) if getattr(args, "lesson", None) is not None else None
         config = config_from_args(args, base=None if lesson is None else lesson.config)
@@ -436,9 +460,11 @@ def main(argv: Sequence[str] | None = None) -> int:
         machine = Machine(config, dataset(config))
         with _exit_cleanly_on_signals():
             if args.command == "trace":
-                _trace(machine, args.steps, args.json)
+                with _writing_output():
+                    _trace(machine, args.steps, args.json)
             else:
-                _run(machine, args.epochs, args.json)
+                with _writing_output():
+                    _run(machine, args.epochs, args.json)
                 if history is not None:
                     _write_history(machine, history)
     except UsageError as error:
