@@ -230,6 +230,9 @@ def test_save_to_a_directory_or_a_missing_directory(tmp_path: Path) -> None:
         save(session, tmp_path)
     with pytest.raises(SessionError, match="cannot write"):
         save(session, tmp_path / "missing" / "s.json")
+    # is_dir() on a name longer than the file system allows raises OSError itself.
+    with pytest.raises(SessionError, match=r"cannot write \(File name too long\)"):
+        save(session, tmp_path / ("a" * 300 + ".json"))
 
 
 def test_state_dir_follows_xdg(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
@@ -384,6 +387,23 @@ MALFORMED: dict[str, tuple[str, str]] = {
     "start batch size beyond the limit": (
         edited(lambda d: d["position"]["start"].update(batch_size=10**9)),
         "position.start.batch_size: must be from 1 to 10000000 (got 1000000000)",
+    ),
+    # JSON integers have no size limit, floats do: 10**400 is refused, not an OverflowError.
+    "lr a 401-digit whole number": (
+        edited(lambda d: d["config"].update(lr=10**400)),
+        "config.lr: must be a finite number (got a whole number of 401 digits)",
+    ),
+    "noise a 401-digit whole number": (
+        edited(lambda d: d["config"].update(noise=-(10**400))),
+        "config.noise: must be a finite number (got a whole number of 401 digits)",
+    ),
+    "beta a 401-digit whole number": (
+        edited(lambda d: d["config"].update(betas=[0.9, 10**400])),
+        "config.betas: must be a finite number (got a whole number of 401 digits)",
+    ),
+    "setting lr a 401-digit whole number": (
+        edited(lambda d: d["position"].update(settings=[[1, "lr", 10**400]])),
+        "position.settings[0][2]: must be a finite number (got a whole number of 401 digits)",
     ),
 }
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import contextlib
+import io
 import os
 import re
 import signal
@@ -352,7 +353,11 @@ def _history_target(name: str) -> Path:
     if not name:
         raise UsageError("--history: no file name given; give a file name such as history.csv")
     path = Path(name)
-    if path.is_dir():
+    try:
+        is_dir = path.is_dir()
+    except OSError as error:  # a name longer than the file system allows (ENAMETOOLONG)
+        raise UsageError(f"--history: {name}: cannot write ({error.strerror or error})") from None
+    if is_dir:
         raise UsageError(f"--history: {name}: is a directory; give a file name such as history.csv")
     from gd_tui.export import epochs_path
 
@@ -384,6 +389,27 @@ def _write_history(machine: Machine, path: Path) -> None:
         write_history(machine, path)
     except OSError as error:
         raise UsageError(f"--history: {path}: cannot write ({error.strerror or error})") from None
+
+
+@contextlib.contextmanager
+def _writing_output() -> Iterator[None]:
+    """Around a command's printing: a write to stdout that fails (a full disk) is one line, not a traceback.
+
+    A closed pipe (`| head`) is main's BrokenPipeError and passes through.
+    """
+    try:
+        yield
+        sys.stdout.flush()  # output to a file is buffered: a full disk shows here, not at exit
+    except BrokenPipeError:
+        raise
+    except OSError as error:
+        # What could not be written stays buffered, and the flush at exit would fail again with
+        # Python's own message: send it to /dev/null instead.
+        with contextlib.suppress(OSError, ValueError, io.UnsupportedOperation):
+            devnull = os.open(os.devnull, os.O_WRONLY)
+            os.dup2(devnull, sys.stdout.fileno())
+            os.close(devnull)
+        raise UsageError(f"cannot write the output: {error.strerror or error}") from None
 
 
 def _fail(message: str) -> int:
@@ -435,10 +461,12 @@ def main(argv: Sequence[str] | None = None) -> int:
 
             return run_app(session.config, session=session, data=data)
         if args.command == "lessons":
-            _lessons()
+            with _writing_output():
+                _lessons()
             return 0
         if args.command == "sessions":
-            _sessions()
+            with _writing_output():
+                _sessions()
             return 0
         lesson = load_lesson(args.lesson) if getattr(args, "lesson", None) is not None else None
         config = config_from_args(args, base=None if lesson is None else lesson.config)
@@ -454,9 +482,11 @@ def main(argv: Sequence[str] | None = None) -> int:
         machine = make_machine(config)
         with _exit_cleanly_on_signals():
             if args.command == "trace":
-                _trace(machine, args.steps, args.json)
+                with _writing_output():
+                    _trace(machine, args.steps, args.json)
             else:
-                _run(machine, args.epochs, args.json)
+                with _writing_output():
+                    _run(machine, args.epochs, args.json)
                 if history is not None:
                     _write_history(machine, history)
     except UsageError as error:

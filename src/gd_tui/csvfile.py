@@ -27,12 +27,13 @@ MAX_DATA_TEXT = "1e100"
 # one that decides what is accepted and words every error.
 FAST_PATH_ROWS = 1000
 ENCODINGS = "UTF-8 (with or without a BOM) and UTF-16 with a BOM"
+CSV_KIND = "a CSV file with two numeric columns x, y"  # what --data and a lesson's data.csv expect
 
 
 def _read_text(path: str) -> tuple[str, str]:
     """The file's text and the SHA-256 of its bytes, or a DataError saying why not."""
     try:
-        raw = read_limited(path, MAX_CSV_BYTES, "a CSV file with two numeric columns x, y")
+        raw = read_limited(path, MAX_CSV_BYTES, CSV_KIND)
     except FileProblem as problem:
         raise DataError(f"{path}: {problem}") from None
     # Spreadsheets save "Unicode text" as UTF-16 with a BOM, and "CSV UTF-8" with a UTF-8 BOM.

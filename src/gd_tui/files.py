@@ -144,21 +144,26 @@ class FileProblem(ValueError):
     """A file the user named cannot be read; the message says why, without the path."""
 
 
-def read_limited(path: str | os.PathLike[str], limit: int, kind: str) -> bytes:
-    """The bytes of a regular file of at most `limit` bytes (`kind` names what was expected)."""
+def check_regular_file(path: str | os.PathLike[str], kind: str) -> None:
+    """FileProblem unless `path` is a regular file (`kind` names what was expected)."""
     try:
         info = os.stat(path)
     except (FileNotFoundError, NotADirectoryError):
         raise FileProblem("no such file") from None
     except PermissionError:
         raise FileProblem("permission denied; the file must be readable") from None
-    except OSError as error:
+    except OSError as error:  # a name too long, a symlink loop
         raise FileProblem(f"cannot be read ({error.strerror})") from None
     if stat.S_ISDIR(info.st_mode):
         raise FileProblem(f"is a directory; expected {kind}")
     if not stat.S_ISREG(info.st_mode):
         # A FIFO or a device would block or never end: only regular files are read.
         raise FileProblem(f"is not a regular file; expected {kind}")
+
+
+def read_limited(path: str | os.PathLike[str], limit: int, kind: str) -> bytes:
+    """The bytes of a regular file of at most `limit` bytes (`kind` names what was expected)."""
+    check_regular_file(path, kind)
     try:
         with open(path, "rb") as file:
             raw = file.read(limit + 1)  # never more than the limit, whatever stat said

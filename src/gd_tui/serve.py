@@ -21,6 +21,7 @@ import ctypes
 import errno
 import ipaddress
 import logging
+import math
 import signal
 import socket
 import sys
@@ -51,6 +52,21 @@ reload this page to take the free seat.</p>
 </body></html>
 """
 FULL_TERMINAL = "\r\nThe class is full: all {limit} gd-tui sessions are in use. Reload when a seat is free.\r\n"
+# The terminal size a tab asks for (ws?width=&height= and its resize messages) is the browser's
+# word: a negative one crashed Textual's compositor, 3000 x 3000 cells took gigabytes. Clamped here.
+MAX_COLUMNS = 1000
+MAX_ROWS = 500
+
+
+def terminal_size(width: object, height: object) -> tuple[int, int]:
+    """A tab's terminal size in cells, each from 1 to MAX_COLUMNS by MAX_ROWS (80 x 24 for what is no number)."""
+    return _cells(width, 80, MAX_COLUMNS), _cells(height, 24, MAX_ROWS)
+
+
+def _cells(value: object, default: int, high: int) -> int:
+    if isinstance(value, bool) or not isinstance(value, int | float) or not math.isfinite(value):
+        return default
+    return min(max(int(value), 1), high)
 
 
 @dataclass(frozen=True)
@@ -151,6 +167,13 @@ class Session(AppService):
         # Each session autosaves to a directory of its own: forty students, forty files.
         environment["XDG_STATE_HOME"] = str(self.state_home)
         return environment
+
+    async def start(self, width: int, height: int) -> None:
+        await super().start(*terminal_size(width, height))
+
+    async def set_terminal_size(self, width: int, height: int) -> None:
+        # A resize message's values come straight from the page's JSON: any type, any size.
+        await super().set_terminal_size(*terminal_size(width, height))
 
     async def _open_app_process(self, width: int = 80, height: int = 24) -> asyncio.subprocess.Process:
         # exec, not a shell: the pid is the app's own, so ending it ends the app. A session of

@@ -371,9 +371,9 @@ def save(session: Session, path: str | os.PathLike[str], mode: int = 0o600) -> P
     if "\x00" in name:
         raise SessionError(f"{name!r}: a file name cannot hold a NUL character")
     target = Path(path)
-    if target.is_dir():
-        raise SessionError(f"{target}: is a directory; give a file name such as session.json")
-    try:
+    try:  # is_dir() raises too: a name longer than the file system allows (ENAMETOOLONG)
+        if target.is_dir():
+            raise SessionError(f"{target}: is a directory; give a file name such as session.json")
         return atomic_write_text(target, text, mode)
     except OSError as error:
         raise SessionError(f"{target}: cannot write ({error.strerror or error})") from None
@@ -460,10 +460,23 @@ class _Reader:
             raise self.fail(key, f"must be from {low} to {high} (got {value})")
         return value
 
+    def int_as_float(self, value: object, key: str) -> object:
+        """A whole number as its float (anything else as it is); one beyond any float is refused here.
+
+        JSON integers have no size limit: float(10**400) raises OverflowError.
+        """
+        if not isinstance(value, int) or isinstance(value, bool):
+            return value
+        try:
+            return float(value)
+        except OverflowError:
+            raise self.fail(key, f"must be a finite number (got {_kind(value)})") from None
+
     def number(self, value: object, key: str) -> float:
-        if isinstance(value, bool) or not isinstance(value, (int, float)) or not math.isfinite(value):
+        value = self.int_as_float(value, key)
+        if not isinstance(value, float) or not math.isfinite(value):
             raise self.fail(key, f"must be a finite number (got {_kind(value)})")
-        return float(value)
+        return value
 
     def text(self, value: object, key: str, limit: int = 1000) -> str:
         if not isinstance(value, str) or len(value) > limit or not value.isprintable():
@@ -532,20 +545,15 @@ class _Reader:
 
     def config(self, value: object) -> Config:
         options = dict(self.table(value, "config", _CONFIG_FIELDS))
-        for name in _FLOAT_OPTIONS:
+        for name in (*_FLOAT_OPTIONS, "momentum", "alpha", "eps"):
             # JSON writes 1.0 as 1.0, but a hand-edited file may say 1: the same Config either way.
-            option = options.get(name)
-            if isinstance(option, int) and not isinstance(option, bool):
-                options[name] = float(option)
-        for name in ("momentum", "alpha", "eps"):
-            option = options.get(name)
-            if isinstance(option, int) and not isinstance(option, bool):
-                options[name] = float(option)
+            if name in options:
+                options[name] = self.int_as_float(options[name], f"config.{name}")
         if "betas" in options:
             betas = options["betas"]
             if not isinstance(betas, list) or len(betas) != 2:
                 raise self.fail("config.betas", f"must be a list of two numbers (got {_kind(betas)})")
-            options["betas"] = tuple(float(b) if isinstance(b, int) and not isinstance(b, bool) else b for b in betas)
+            options["betas"] = tuple(self.int_as_float(b, "config.betas") for b in betas)
         try:
             return Config(**options)
         except ConfigError as error:
@@ -634,6 +642,9 @@ def _kind(value: object) -> str:
         return "null"
     if isinstance(value, bool):
         return "true" if value else "false"
+    if isinstance(value, int) and abs(value) > 10**20:
+        # 401 digits would fill the terminal; the JSON reader keeps them to 4300 (sys.int_info).
+        return f"a whole number of {len(str(abs(value)))} digits"
     if isinstance(value, (int, float)):
         return repr(value)
     if isinstance(value, str):

@@ -127,6 +127,8 @@ BAD_VALUES: list[tuple[str, str, tuple[str, ...] | str]] = [
     ("save", "{tmp}/no-such-directory/session.json", ("cannot write", "No such file or directory")),
     ("save", "{tmp}/a-file.txt/session.json", ("cannot write", "Not a directory")),
     ("save", "", ("file:", "type a file name")),
+    # A name longer than the file system allows: is_file() raised OSError and the app crashed.
+    ("save", "{tmp}/" + "a" * 300 + ".json", ("cannot write (File name too long)", "…")),
     # Typed text is shown as typed: square brackets are not markup (they once crashed the app).
     ("lr", "[/x]", "lr: must be a number (got '[/x]')"),
     ("lr", "[bold]zz", "lr: must be a number (got '[bold]zz')"),

@@ -23,6 +23,13 @@ async def test_export_writes_the_history_and_refuses_a_directory(tmp_path: Path)
         await pilot.pause()
         assert isinstance(app.screen, PromptScreen)
         assert "file name" in str(app.screen.query_one("#error", Static).render())
+        # A name longer than the file system allows: refused in place (is_dir() used to crash the app).
+        app.screen.query_one(Input).value = str(tmp_path / ("a" * 300 + ".csv"))
+        await pilot.press("enter")
+        await pilot.pause()
+        assert isinstance(app.screen, PromptScreen)
+        message = str(app.screen.query_one("#error", Static).render())
+        assert message.endswith("a.csv: cannot write (File name too long)") and len(message) < 120, message
         app.screen.query_one(Input).value = str(tmp_path / "run.csv")
         await pilot.press("enter")
         await pilot.pause()

@@ -48,6 +48,10 @@ async def test_g_mini_batch_update(idle: Any, submit: Any) -> None:
         ("-3", "go to: type an epoch such as 1000"),
         ("0", "go to: epoch 0 is done already (0 epochs done); r resets"),
         ("u0", "go to: update 0 is done already (0 updates done); r resets"),
+        # Python's int() refuses 4300+ digits in its own words; the limits' table says what is allowed.
+        ("9" * 5000, "go to: the epoch is too large (got a number of 5000 digits); the largest allowed is 10000000"),
+        ("u" + "9" * 5000, "go to: the update is too large (got a number of 5000 digits); the largest allowed is"),
+        ("10000001", "go to: the epoch is too large (got 10000001); the largest allowed is 10000000"),
     ],
 )
 async def test_g_refuses_what_it_cannot_reach(typed: str, message: str, submit: Any) -> None:

@@ -187,3 +187,14 @@ async def test_a_resumed_session_says_which_breakpoints_came_with_it(tmp_path: A
     async with app.run_test(size=(80, 24)) as pilot:
         await pilot.pause()
         assert "Breakpoints: loss below 0.5." in pane(app, "#next")
+
+
+def test_a_session_naming_a_lesson_nested_too_deeply_opens_without_its_notes(tmp_path: Path) -> None:
+    # Its lesson used to raise RecursionError in the app's constructor; a lesson that cannot load is skipped.
+    deep = tmp_path / "deep.toml"
+    deep.write_text('name = "x"\ntitle = "t"\nnote = "n"\na = ' + "[" * 2000 + "]" * 2000 + "\n", encoding="utf-8")
+    machine = Machine(Config())
+    machine.goto(9)
+    session = capture(machine, lesson=str(deep))
+    app = GDApp(session.config, session=session)
+    assert app.lesson is None and app.machine.state.t == 9

@@ -367,6 +367,11 @@ EXACT: list[tuple[str, list[str], str]] = [
         "--history: no file name given; give a file name such as history.csv",
     ),
     (
+        "history with a name too long",
+        ["run", "--history", "a" * 300],
+        "--history: " + "a" * 300 + ": cannot write (File name too long)",
+    ),
+    (
         "history to a FIFO",
         ["run", "--history", "{fifo}"],
         "--history: {fifo}: cannot write (is not a regular file (a device, a FIFO or a socket), so it is not replaced)",
@@ -393,6 +398,11 @@ EXACT: list[tuple[str, list[str], str]] = [
         ["--resume", "{nul-data.json}"],
         "--resume: {nul-data.json}: config.data: 'a\\x00b.csv': a file name cannot hold a NUL character",
     ),
+    (
+        "resume: a learning rate of 401 digits",
+        ["--resume", "{huge-lr.json}"],
+        "--resume: {huge-lr.json}: config.lr: must be a finite number (got a whole number of 401 digits)",
+    ),
 ]
 
 
@@ -412,6 +422,7 @@ def more_files(files: dict[str, str], tmp_path: Path) -> dict[str, str]:
         "far-epoch.json": lambda d: d["breakpoints"].update(epoch_reached=2_000_000_000),
         "nul-lesson.json": lambda d: d.update(lesson="a\x00b"),
         "nul-data.json": lambda d: d["config"].update(data="a\x00b.csv"),
+        "huge-lr.json": lambda d: d["config"].update(lr=10**400),
     }.items():
         document = json.loads(json.dumps(good))
         change(document)

@@ -87,3 +87,25 @@ def test_a_reader_that_leaves_early_gets_no_traceback() -> None:
     assert json.loads(first)["step"] == 0
     assert "Traceback" not in errors and errors == ""
     assert code == 0
+
+
+@pytest.mark.skipif(not Path("/dev/full").exists(), reason="needs /dev/full (a device whose writes fail: disk full)")
+@pytest.mark.parametrize(
+    "argv",
+    [
+        ["lessons"],
+        ["run", "--epochs", "1", "--json"],
+        ["run", "--epochs", "1"],
+        ["trace", "--steps", "3", "--json"],
+        ["sessions"],
+        ["trace", "--steps", "100000"],
+    ],
+    ids=["lessons", "run-json", "run", "trace-json", "sessions", "trace-long"],
+)
+def test_output_to_a_full_disk_is_one_line(argv: list[str], tmp_path: Path) -> None:
+    env = {**os.environ, "XDG_STATE_HOME": str(tmp_path)}
+    with open("/dev/full", "w") as full:
+        done = subprocess.run(
+            [gd_tui_script(), *argv], stdout=full, stderr=subprocess.PIPE, text=True, env=env, timeout=60
+        )
+    assert (done.returncode, done.stderr) == (2, "gd-tui: error: cannot write the output: No space left on device\n")

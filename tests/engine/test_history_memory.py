@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import json
+import re
 from dataclasses import replace
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import pytest
@@ -117,3 +120,108 @@ def test_an_old_session_that_must_be_replayed_says_so_first(
     recorded = sessions.save(sessions.capture(run(Config(), 500)), tmp_path / "new.json")
     cli._resumed_session(cli.build_parser().parse_args(["--resume", str(recorded)]))
     assert capsys.readouterr().err == ""  # a session with a record resumes at once
+
+
+# --- tampered records (issue 13): every checkpoint value is checked on resume -----------
+
+
+def adam_document() -> dict[str, Any]:
+    """A session as `--optimizer adam --batch-size 16` saves it at t = 501: its record has checkpoints."""
+    return sessions.to_dict(sessions.capture(run(Config(optimizer="adam", batch_size=16), 501)))
+
+
+ADAM_DOCUMENT = adam_document()
+ZERO = {"array": ["0x0.0p+0"]}
+THREE = {"array": ["0x0.0p+0", "0x0.0p+0", "0x1.0p+0"]}
+# _KEPT's order: lr 0, batch_size 1, cursor 2, last_step 3, t 4, ..., diverged_at 17, optimizer 18, buffers 19, line 20
+TAMPERED: dict[str, tuple[int, object]] = {
+    "buffers not a list": (19, "zz"),
+    "buffers of 1 and 3 values": (19, [ZERO, THREE, 0]),
+    "an unknown optimizer": (18, {"str": "lbfgs"}),
+    "another optimizer's buffers": (18, {"str": "momentum"}),
+    "cursor beyond the steps": (2, 10**9),
+    "cursor negative": (2, -1),
+    "last step beyond the steps": (3, 9),
+    "batch size 0": (1, 0),
+    "batch size true": (1, True),
+    "diverged at five numbers": (17, [1, 2, 3, 4, 5]),
+    "lr negative": (0, {"float": "-0x1.0p+0"}),
+    "lr nan": (0, {"float": "nan"}),
+    "lr above the limit": (0, {"float": "0x1.0p+10"}),
+    "line beyond step 4's lines": (20, 99),
+}
+
+
+def tampered(index: int, value: object) -> dict[str, Any]:
+    document = json.loads(json.dumps(ADAM_DOCUMENT))
+    for _, snapshot in document["record"]["checkpoints"]:
+        snapshot[index] = value
+    return document
+
+
+def adam_step_count(value: object) -> dict[str, Any]:
+    document = json.loads(json.dumps(ADAM_DOCUMENT))
+    for _, snapshot in document["record"]["checkpoints"]:
+        snapshot[19][2] = value
+    return document
+
+
+def every_checkpoint_t(shift: int) -> dict[str, Any]:
+    document = json.loads(json.dumps(ADAM_DOCUMENT))
+    for _, snapshot in document["record"]["checkpoints"]:
+        snapshot[4] += shift
+    return document
+
+
+def record_field(name: str, value: object) -> dict[str, Any]:
+    document = json.loads(json.dumps(ADAM_DOCUMENT))
+    document["record"][name] = value
+    return document
+
+
+TAMPERED_DOCUMENTS: dict[str, dict[str, Any]] = {
+    **{name: tampered(*change) for name, change in TAMPERED.items()},
+    "adam's t of 10^30": adam_step_count(10**30),
+    "adam's t negative": adam_step_count(-5),
+    "adam's t a float": adam_step_count({"float": "0x1.0p+0"}),
+    "a checkpoint's t not its own": every_checkpoint_t(7),
+    "checkpoint spacing 0": record_field("sparse_every", 0),
+    "checkpoint spacing negative": record_field("sparse_every", -3),
+}
+
+
+@pytest.mark.parametrize("case", list(TAMPERED_DOCUMENTS))
+def test_a_tampered_checkpoint_is_refused_with_one_line(case: str) -> None:
+    session = sessions.loads(json.dumps(TAMPERED_DOCUMENTS[case]))
+    with pytest.raises(sessions.SessionError) as error:
+        sessions.restore(session)
+    message = str(error.value)
+    assert re.fullmatch(
+        r"record: is malformed \((ValueError|TypeError)\); the file was edited or comes from another version", message
+    ), message
+
+
+def test_the_untampered_adam_session_resumes() -> None:
+    restored = sessions.restore(sessions.loads(json.dumps(ADAM_DOCUMENT)))
+    assert restored.state.t == 501 and restored.state.optimizer == "adam"
+
+
+def test_an_int_learning_rate_survives_the_record() -> None:
+    # Config keeps lr = 1 as the int 1 (a lesson's `lr = 1`), so a checkpoint carries an int.
+    live = run(Config(lr=1, n_points=20, true_w=0.1, batch_size=4), 300)
+    assert_same(sessions.restore(sessions.loads(sessions.dumps(sessions.capture(live)))), live)
+
+
+def test_resume_of_a_tampered_record_exits_2_with_one_line(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from gd_tui import cli
+
+    monkeypatch.setenv("XDG_STATE_HOME", str(tmp_path / "state"))
+    path = tmp_path / "tampered.json"
+    path.write_text(json.dumps(TAMPERED_DOCUMENTS["an unknown optimizer"]), encoding="utf-8")
+    assert cli.main(["--resume", str(path)]) == 2  # the app refuses it as it builds, before it takes the terminal
+    assert capsys.readouterr().err == (
+        "gd-tui: error: --resume: record: is malformed (ValueError); "
+        "the file was edited or comes from another version\n"
+    )

@@ -249,3 +249,26 @@ def test_lines_skip_text_inside_multi_line_strings() -> None:
     assert line_of(text, "data", "seed") == 13
     assert line_of(text, "data", "feature") == 12  # missing key: its table's line
     assert line_of(text, "notes", "1") is None
+
+
+def test_arrays_nested_2000_deep_are_one_line(tmp_path: Path) -> None:
+    # tomllib recurses once per level: this used to be a RecursionError traceback.
+    path = write(tmp_path, 'name = "x"\n' + HEAD + "a = " + "[" * 2000 + "]" * 2000 + "\n")
+    with pytest.raises(LessonError) as caught:
+        load_lesson(str(path))
+    assert str(caught.value) == f"{path}: invalid TOML: arrays or inline tables are nested too deeply"
+
+
+@pytest.mark.parametrize(
+    ("csv", "reason"),
+    [
+        ("/dev/zero", "/dev/zero: is not a regular file; expected a CSV file with two numeric columns x, y"),
+        (".", ".: is a directory; expected a CSV file with two numeric columns x, y"),
+        ("a" * 300 + ".csv", "a" * 300 + ".csv: cannot be read (File name too long)"),
+    ],
+    ids=["a device", "a directory", "a name too long"],
+)
+def test_csv_path_that_is_no_csv_file_gives_the_real_reason(tmp_path: Path, csv: str, reason: str) -> None:
+    # The reasons --data gives for the same paths, not "no such file".
+    error = refused(tmp_path, HEAD + f'[data]\ncsv = "{csv}"\n')
+    assert (error.key, error.line, error.message) == ("data.csv", 4, reason)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import json
 import subprocess
 import sys
 import time
@@ -193,3 +194,30 @@ async def test_a_killed_server_leaves_no_orphans(state_home: Path) -> None:
         server.stop()
     (saved,) = state_home.glob("gd-tui/served/*/session-*/gd-tui/*.json")
     assert restore(load(saved)).state.t == 2  # it hung up as over a dropped connection, and saved
+
+
+def test_a_tabs_terminal_size_is_clamped() -> None:
+    from gd_tui.serve import MAX_COLUMNS, MAX_ROWS, terminal_size
+
+    assert terminal_size(-5, -5) == (1, 1)
+    assert terminal_size(3000, 3000) == (MAX_COLUMNS, MAX_ROWS) == (1000, 500)
+    assert terminal_size("x", None) == terminal_size(True, float("nan")) == (80, 24)
+    assert terminal_size(120.7, 40) == (120, 40)
+
+
+async def test_a_negative_or_huge_terminal_size_does_not_end_the_session(server: Server) -> None:
+    # ws?width=-5&height=-5 crashed the session in Textual's compositor; 3000 x 3000 took gigabytes.
+    async with aiohttp.ClientSession() as http:
+        before = server.sessions()
+        tab = Tab(http, server.url, columns=80, rows=24)
+        tab._socket = await http.ws_connect(server.url.replace("http://", "ws://", 1) + "ws?width=-5&height=-5")
+        tab._reader = asyncio.create_task(tab._read())
+        for size in ({"width": -5, "height": -5}, {"width": 3000, "height": 3000}, {"width": "x", "height": None}):
+            await tab._socket.send_str(json.dumps(["resize", size]))
+        await asyncio.sleep(1)
+        await tab._socket.send_str(json.dumps(["resize", {"width": 80, "height": 24}]))
+        await tab.press("n")
+        await tab.wait_for("Next: step 1")
+        (pid,) = server.sessions() - before
+        assert alive(pid)
+        await tab.close()

@@ -95,6 +95,8 @@ class Commands(_AppBase):
                     message = f"Saved to {text}: gd-tui --resume {text} comes back here."
             except (SessionError, ValueError) as error:
                 return str(error)
+            except OSError as error:  # is_file() on a name too long for the file system (ENAMETOOLONG)
+                return f"{_shortened(text)}: cannot write ({error.strerror or error})"
             return None
 
         def saved(text: str | None) -> None:
@@ -261,12 +263,12 @@ class Commands(_AppBase):
 
                 return send_history(self, self.machine, text)
             path = _typed_path(text)
-            if not text or path.is_dir():
-                raise ValueError(f"file: give a file name such as history.csv (got {text!r})")
-            try:
+            try:  # is_dir() raises on a name too long for the file system, as the write would
+                if not text or path.is_dir():
+                    raise ValueError(f"file: give a file name such as history.csv (got {text!r})")
                 updates, epochs = write_history(self.machine, path)
             except OSError as error:
-                raise ValueError(f"{text}: cannot write ({error.strerror or error})") from None
+                raise ValueError(f"{_shortened(text)}: cannot write ({error.strerror or error})") from None
             return f"History written to {updates} and {epochs}."
 
         self._stop()
@@ -281,6 +283,14 @@ def _typed_path(text: str) -> Path:
         return Path(text).expanduser()
     except RuntimeError:  # ~user for a user that does not exist
         raise SessionError(f"{text}: no such user's home directory") from None
+
+
+def _shortened(text: str, keep: int = 60) -> str:
+    """A typed name for a one-line message: a 300-character one keeps its two ends, so the dialog stays small."""
+    if len(text) <= keep:
+        return text
+    half = (keep - 1) // 2
+    return f"{text[:half]}…{text[-half:]}"
 
 
 def _parse(kind: Callable[[str], T], name: str, text: str) -> T:

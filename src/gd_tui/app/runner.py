@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING
 
 from gd_tui.app.keys import key_for
 from gd_tui.engine.breakpoints import Predicate, apart, end_of_epoch, end_of_update, step_done
-from gd_tui.engine.limits import MAX_T
+from gd_tui.engine.limits import MAX_EPOCHS, MAX_T
 
 if TYPE_CHECKING:
     from textual.app import App
@@ -68,7 +68,15 @@ def goto_target(text: str, epoch: int, update: int) -> tuple[Predicate, str]:
     match = re.fullmatch(r"\s*(u?)\s*(\d+)\s*", text.lower())
     if not match:
         raise ValueError(f"go to: type an epoch such as 1000, or u and an update such as u250 (got {text!r})")
-    number = int(match[2])
+    noun = "update" if match[1] else "epoch"
+    # The limits' table bounds it (as `run --epochs` and the "epoch reached" breakpoint), and int()
+    # of more than 4300 digits fails with Python's own words: the length is checked first.
+    limit = MAX_T if match[1] else MAX_EPOCHS
+    digits = match[2].lstrip("0") or "0"
+    if len(digits) > len(str(limit)) or int(digits) > limit:
+        shown = digits if len(digits) <= 20 else f"a number of {len(digits)} digits"
+        raise ValueError(f"go to: the {noun} is too large (got {shown}); the largest allowed is {limit}")
+    number = int(digits)
     if match[1]:
         if number <= update:
             raise ValueError(

@@ -11,12 +11,12 @@ from importlib import resources
 from pathlib import Path
 from typing import Any, NoReturn
 
-from gd_tui.csvfile import dataset
+from gd_tui.csvfile import CSV_KIND, dataset
 from gd_tui.engine import Config, ConfigError
 from gd_tui.engine.analysis import stability
 from gd_tui.engine.breakpoints import Breakpoints
 from gd_tui.engine.limits import MAX_EPOCHS, MAX_FORMAT_WIDTH
-from gd_tui.files import FileProblem, read_limited, user_path
+from gd_tui.files import FileProblem, check_regular_file, read_limited, user_path
 from gd_tui.lessons.lesson import Lesson, LessonError
 from gd_tui.lessons.lines import line_of
 from gd_tui.text import visible
@@ -150,6 +150,8 @@ def parse_lesson(text: str, source: str = "<lesson>", base_dir: Path | None = No
     except tomllib.TOMLDecodeError as error:
         message, line = _decode_error(str(error))
         raise LessonError(source, f"invalid TOML: {message}", line=line) from None
+    except RecursionError:  # tomllib recurses once per level: `a = [[[[...]]]]` 2000 deep exhausts the stack
+        raise LessonError(source, "invalid TOML: arrays or inline tables are nested too deeply") from None
     for key in document:
         if key not in TOP_KEYS and key not in TABLES:
             reader.fail(_unknown(key, None), key)
@@ -260,8 +262,12 @@ def _csv_path(value: object, reader: _Reader) -> str:
         reader.fail(f"{value}: {problem}", "data", "csv")
     if not path.is_absolute():
         path = reader.base_dir / path
-    if not path.is_file():
-        reader.fail(f"{value}: no such file (looked for {path})", "data", "csv")
+    try:
+        # The reason --data gives too: a directory, a device (/dev/zero) or a name too long is not "no such file".
+        check_regular_file(path, CSV_KIND)
+    except FileProblem as problem:
+        looked = f" (looked for {path})" if str(problem) == "no such file" else ""
+        reader.fail(f"{value}: {problem}{looked}", "data", "csv")
     return str(path)
 
 
