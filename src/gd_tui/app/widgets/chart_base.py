@@ -12,6 +12,7 @@ from textual_plotext import PlotextPlot
 from textual_plotext.plot import Plot as Figure
 
 from gd_tui.app.view import View
+from gd_tui.app.widgets.box import PlainBox
 from gd_tui.app.widgets.frame import FrameCache
 from gd_tui.app.widgets.plotext_bridge import color_style, figure_strips, sized_figure
 
@@ -21,8 +22,13 @@ KeyItem = tuple[str, str | None, str]
 SMALL = 12  # plot heights below this get the compact axes (80x24 gives the chart 6 rows)
 
 
-class Chart(PlotextPlot, FrameCache):
-    """A plotext chart that replots only when what it draws changed, with a one-line key or a message."""
+class Chart(PlotextPlot, FrameCache, PlainBox):
+    """A plotext chart that replots only when what it draws changed, with a one-line key or a message.
+
+    Its last frame is kept (frame.py); a new frame's rows are boxed here (box.py), each kept
+    with the strip rows() keeps for it: a replot changes every row, and Textual's styling
+    of each cost more than the plot.
+    """
 
     DEFAULT_CSS = """
     Chart {

@@ -6,25 +6,26 @@ a step that changes one number repaints that number's line and nothing else.
 
 from __future__ import annotations
 
+from itertools import pairwise
 from weakref import WeakKeyDictionary
 
+from rich.console import Console
 from rich.segment import Segment
 from rich.style import Style
 from rich.text import Text
-from textual.color import Color
 from textual.geometry import Region, Size
 from textual.markup import escape
 from textual.strip import Strip
-from textual.style import Style as TextualStyle
 from textual.widget import Widget
 
+from gd_tui.app.widgets.box import PlainBox
 from gd_tui.text import one_line
 
 STRIP_CACHE = 512  # rendered lines kept per view (a source pane has about 38 x 3 looks)
 FRAME_CACHE = 64  # whole frames kept per view (a source pane shows about a dozen)
 
 
-class LinesView(Widget, can_focus=False):
+class LinesView(PlainBox, can_focus=False):
     """Rich Text lines behind the Line API, each rendered once and cached as a Strip.
 
     A plain widget, not a scroll view: lines beyond its height are cut (a pane that
@@ -48,10 +49,6 @@ class LinesView(Widget, can_focus=False):
         self._fitted: tuple[Size, Style] | None = None  # the content size and base style last fitted to
         # (crop, theme, base style, titles, id of each line) -> (the lines, the frame)
         self._frames: dict[tuple[object, ...], tuple[list[Text], list[Strip]]] = {}
-        # How the box around the lines is drawn, worked out once per style update (see _box).
-        self._plain: tuple[Style, Color] | None = None  # (the padding's style, the background) when plain
-        self._edges: dict[tuple[object, ...], Strip] = {}  # border and padding rows, as Textual drew them
-        self._boxed_rows: dict[int, tuple[Text, tuple[object, ...], Strip]] = {}  # id(line) -> (line, box, row)
 
     def set_lines(self, lines: list[Text]) -> None:
         """Show these lines; repaint only the rows that differ from what is shown."""
@@ -106,8 +103,6 @@ class LinesView(Widget, can_focus=False):
     def notify_style_update(self) -> None:
         self._base = None
         self._frames.clear()
-        self._edges.clear()
-        self._boxed_rows.clear()
         super().notify_style_update()
 
     def render_lines(self, crop: Region) -> list[Strip]:
@@ -118,9 +113,9 @@ class LinesView(Widget, can_focus=False):
         # The lines themselves are kept with the frame: an id is only unique while its object lives.
         if frame is not None and all(kept is line for kept, line in zip(frame[0], lines, strict=True)):
             return frame[1]
-        # Textual's own styling re-renders just the rows refreshed since it last ran (rows
-        # refreshed while kept frames were shown included); a plain box is styled here.
-        strips = super().render_lines(crop) if self._plain is None else self._boxed(crop, *self._plain)
+        # A plain box is styled here (box.py); otherwise Textual's own styling re-renders just
+        # the rows refreshed since it last ran (rows refreshed while kept frames were shown included).
+        strips = super().render_lines(crop)
         if len(self._frames) >= FRAME_CACHE:
             self._frames.clear()
         self._frames[key] = (list(lines), strips)
@@ -131,7 +126,6 @@ class LinesView(Widget, can_focus=False):
         # rather than once a frame or a line.
         if self._base is None:
             self._base = self.rich_style
-            self._plain = self._box()
         # Fitting here, as the frame is drawn, rather than on a Resize event: the first
         # frame (and the first after a resize) is drawn right, with no second frame. A
         # new theme (a new base style) fits again too: lines may carry the theme's colours.
@@ -140,76 +134,6 @@ class LinesView(Widget, can_focus=False):
         if (size, self._base) != self._fitted:
             self._fitted = (size, self._base)
             self.fit(*size)
-
-    def _box(self) -> tuple[Style, Color] | None:
-        """(padding style, background) when the box is plain: no side borders or outline,
-        no tint, hatch or opacity. Its content rows are then just the line between two pads.
-
-        Textual's styling of a row looks up a dozen CSS rules and builds several strips:
-        about three times what rendering the line itself costs, and a step changes a
-        dozen rows. For a plain box it is done here; anything else goes through Textual.
-        """
-        styles = self.styles
-        plain = (
-            not styles.border_left[0]
-            and not styles.border_right[0]
-            and not any(edge for edge, _ in styles.outline)
-            and not styles.tint.a
-            and styles.text_opacity == 1
-            and self.opacity == 1
-            and not (styles.has_rule("hatch") and styles.hatch != "none")
-        )
-        if not plain:
-            return None
-        base_background, background = self.background_colors
-        return TextualStyle(background=base_background + background).rich_style, background
-
-    def _boxed(self, crop: Region, pad_style: Style, background: Color) -> list[Strip]:
-        """The rows in `crop` as Textual's styling would draw them in a plain box."""
-        width, height = self.outer_size  # `size` is the content's
-        gutter = self.styles.gutter
-        _, pad_right, _, pad_left = self.styles.padding
-        content_width, content_height = self.content_region.size
-        # No empty segments: Textual's strips never hold one.
-        left = [Segment(" " * pad_left, pad_style)] if pad_left else []
-        right = [Segment(" " * pad_right, pad_style)] if pad_right else []
-        filters = self.get_line_filters()
-        theme = self.app.theme
-        strips = []
-        for y in crop.line_range:
-            content_y = y - gutter.top
-            if 0 <= content_y < content_height:
-                strip = self._boxed_row(content_y, (width, content_width, pad_style), left, right)
-            else:  # a border or padding row: drawn by Textual once per title, size and style
-                key = (y, width, height, theme, self.border_title, self.border_subtitle)
-                edge = self._edges.get(key)
-                if edge is None:
-                    if len(self._edges) >= FRAME_CACHE:
-                        self._edges.clear()
-                    edge = self._edges[key] = super().render_lines(Region(0, y, width, 1))[0]
-                strip = edge
-            for line_filter in filters:
-                strip = strip.apply_filter(line_filter, background)
-            strips.append(strip)
-        if crop.column_span != (0, width):
-            strips = [strip.crop(*crop.column_span) for strip in strips]
-        return strips
-
-    def _boxed_row(self, y: int, box: tuple[int, int, Style], left: list[Segment], right: list[Segment]) -> Strip:
-        """Content row y between its pads; kept with its line, so an unchanged row costs a lookup."""
-        line = self._lines[y] if y < len(self._lines) else None
-        width, content_width, pad_style = box
-        key = (*box, *left, *right)
-        kept = self._boxed_rows.get(id(line))
-        if kept is not None and kept[0] is line and kept[1] == key:
-            return kept[2]
-        content = self.render_line(y).adjust_cell_length(content_width, pad_style)
-        strip = Strip([*left, *content, *right], width)
-        if line is not None:
-            if len(self._boxed_rows) > STRIP_CACHE:
-                self._boxed_rows.clear()
-            self._boxed_rows[id(line)] = (line, key, strip)
-        return strip
 
     def render_line(self, y: int) -> Strip:
         # Only ever called while a frame is drawn, after _fit.
@@ -233,7 +157,7 @@ class LinesView(Widget, can_focus=False):
             # Never cut silently: a cut number or formula would read as another one.
             line = line.copy()
             line.truncate(width, overflow="ellipsis")
-        segments = list(line.render(console))
+        segments = text_segments(line, console)
         if line.style and not line.spans:  # Text.render applies the line's own style only under spans
             segments = list(Segment.apply_style(segments, console.get_style(line.style)))
         length = line.cell_len
@@ -241,6 +165,36 @@ class LinesView(Widget, can_focus=False):
             segments.append(Segment(" " * (width - length)))
         strip = Strip(Segment.apply_style(segments, base), max(length, width))
         return strip.crop(0, width) if length > width else strip
+
+
+def text_segments(line: Text, console: Console) -> list[Segment]:
+    """What `line.render(console)` yields, built directly when no two spans overlap.
+
+    The panes' lines are pieces appended one after another, so their spans never overlap;
+    Rich's general renderer sorts span edges and keeps a stack of open styles, and was
+    half of what drawing a new line cost. Overlapping spans still go through it.
+    """
+    text, spans = line.plain, line.spans
+    if not spans:
+        return [Segment(text)]
+    ordered = sorted(spans, key=lambda span: span.start)
+    if any(later.start < earlier.end for earlier, later in pairwise(ordered)):
+        return list(line.render(console))
+    get_style = console.get_style
+    null = Style.null()
+    style = get_style(line.style, default=null) if line.style else null
+    segments = []
+    position = 0
+    for span in ordered:
+        if span.start > position:
+            segments.append(Segment(text[position : span.start], style))
+        if span.end > span.start:
+            span_style = get_style(span.style, default=null) if isinstance(span.style, str) else span.style
+            segments.append(Segment(text[span.start : span.end], Style.combine((style, span_style))))
+        position = max(position, span.end)
+    if len(text) > position:
+        segments.append(Segment(text[position:], style))
+    return segments
 
 
 def set_titles(widget: Widget, title: str, note: str = "") -> None:
