@@ -42,6 +42,7 @@ if TYPE_CHECKING:
 BOUND = 3.0  # the watchdog ends the process, should the normal way out be stuck
 WRITE_BOUND = 1.0  # a full output queue (a stalled terminal) is waited on no longer
 SAY_BOUND = 0.25  # the last line waits this long at most for room on the terminal
+LAST_BOUND = 2.0  # the last resort's save, on a loaded machine, before the process ends regardless
 SIGNALS = tuple(getattr(signal, name) for name in ("SIGHUP", "SIGTERM") if hasattr(signal, name))
 INPUT = (events.InputEvent, events.Paste, events.Resize)
 # What Textual writes when it leaves application mode: for a watchdog that finds it never did.
@@ -186,15 +187,13 @@ class HangUp:
         # that nothing it does (a write to a stalled terminal) can keep the process alive.
         last = threading.Thread(target=self._last_resort, name="gd-tui-last-resort", daemon=True)
         last.start()
-        last.join(2 * SAY_BOUND)
+        last.join(LAST_BOUND)
         os._exit(exit_code(self.app))
 
     def _last_resort(self) -> None:
         app = self.app
-        if not saved(app):
-            # The event loop never got to it (it is stuck): nothing is moving the machine.
-            with contextlib.suppress(Exception):
-                app._autosave()
+        # The terminal first: it takes microseconds, while a save on a loaded machine can take
+        # longer than the watchdog waits for this thread (a test saw the alternate screen left on).
         driver = self.driver
         if driver is not None and os.isatty(driver.fileno):  # a terminal that is still there
             with contextlib.suppress(Exception):
@@ -203,4 +202,8 @@ class HangUp:
                 if driver.attrs_before is not None:
                     termios.tcsetattr(driver.fileno, termios.TCSANOW, driver.attrs_before)
                 write_within(2, RESTORE, SAY_BOUND / 2)
+        if not saved(app):
+            # The event loop never got to it (it is stuck): nothing is moving the machine.
+            with contextlib.suppress(Exception):
+                app._autosave()
         self.say()
