@@ -47,6 +47,7 @@ PRESS_ROWS: tuple[PressRow, ...] = (
     PressRow("press_cpu", "80x24"),
     PressRow("press_cpu_120x40", "120x40", size=(120, 40)),
     PressRow("press_cpu_zoom", "80x24, the chart zoomed", setup=b"z"),  # the chart has the focus at start
+    PressRow("press_cpu_zoom_120x40", "120x40, the chart zoomed", size=(120, 40), setup=b"z"),
     PressRow("press_cpu_adam", "80x24, optimizer adam", flags=("--optimizer", "adam")),
 )
 

@@ -44,6 +44,7 @@ ORDER = (
     "press_cpu",
     "press_cpu_120x40",
     "press_cpu_zoom",
+    "press_cpu_zoom_120x40",
     "press_cpu_adam",
     "press_cpu_large_raw",
     "press_cpu_large",
