@@ -6,7 +6,7 @@ from gd_tui.csvfile import dataset
 from gd_tui.engine import Config, Machine
 from gd_tui.engine.data import Dataset
 
-INSTALL = "pip install 'gd-tui[torch]'"
+INSTALL = "pip install '.[torch]' in the gd-tui folder (or 'gd-tui[torch]')"
 
 
 class BackendMissing(RuntimeError):

@@ -111,7 +111,7 @@ def add_config_flags(parser: argparse.ArgumentParser) -> None:
         "--eps", type=_number, help="adagrad, rmsprop, adam: added to the root (default 1e-10 adagrad, else 1e-8)"
     )
     torch = parser.add_argument_group(
-        "the PyTorch mirror (pip install 'gd-tui[torch]')", argument_default=argparse.SUPPRESS
+        "the PyTorch mirror (pip install '.[torch]' in the gd-tui folder)", argument_default=argparse.SUPPRESS
     )
     torch.add_argument("--backend", choices=BACKENDS, help="numpy (default) or torch: the same six steps in PyTorch")
     torch.add_argument("--dtype", choices=DTYPES, help="the torch backend's precision (default float32, the book's)")

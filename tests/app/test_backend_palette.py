@@ -26,4 +26,4 @@ async def test_switching_to_torch_without_it_is_refused_and_the_run_goes_on(monk
         await pilot.pause()
         assert app.machine is machine and machine.state.t == 2
         text = str(app.query_one("#next").text)
-        assert "Refused: the torch backend needs PyTorch" in text and "pip install 'gd-tui[torch]'" in text
+        assert "Refused: the torch backend needs PyTorch" in text and "pip install '.[torch]'" in text

@@ -35,7 +35,7 @@ def test_the_torch_backend_without_torch_names_the_install_command(args: list[st
     lines = result.stderr.splitlines()
     assert len(lines) == 1, result.stderr
     assert lines[0].startswith("gd-tui: error: --backend torch:")
-    assert "pip install 'gd-tui[torch]'" in lines[0]
+    assert "pip install '.[torch]'" in lines[0]
 
 
 def test_the_numpy_engine_never_needs_torch() -> None:
