@@ -47,15 +47,22 @@ def converged(machine: Machine) -> str | None:
         if size < GRAD_CONVERGED:
             return f"converged: the gradient size {apart(size, GRAD_CONVERGED)} is below {GRAD_CONVERGED:g}"
     if state.last_step == 5 and state.batch == 0:  # an epoch just ended
-        losses = machine.history.epoch_loss.values
-        if len(losses) >= 2:
+        # Rows read one by one or from the held tail: `.values` would recompute every row a
+        # long run no longer holds, at each epoch's end (a crawl after 65,536 epochs).
+        losses = machine.history.epoch_loss
+        count = len(losses)
+        if count >= 2:
             before, after = float(losses[-2]), float(losses[-1])
             if abs(after - before) <= LOSS_CONVERGED * abs(before):
                 change = f"changed by less than {LOSS_CONVERGED:g} (relative)"
                 return f"converged: the epoch's mean loss {after:.12g} {change}"
-        if machine.mode != "batch" and len(losses) > PATIENCE:
-            best = float(losses[:-PATIENCE].min())
-            recent = losses[-PATIENCE:]
+        if machine.mode != "batch" and count > PATIENCE:
+            # The lowest row held before the last PATIENCE epochs: every row of the last 65,536
+            # epochs is held, an even sample of those before (history.py). A lower row thinned
+            # away can only make a very long run go on longer than the exact rule, never stop sooner.
+            _, earlier = losses.sample(count, stop=count - PATIENCE)
+            best = float(earlier.min())
+            recent = losses.rows(count - PATIENCE, count)
             # Levelled off, not climbing away: a loss that grows is a run diverging.
             if float(recent.min()) >= best * (1 - LOSS_CONVERGED) and float(recent.max()) <= 2 * best:
                 # Not "converged": the mini-batch lessons show the loss wandering, and it still does.

@@ -151,7 +151,7 @@ def optimizer_rows(view: View, marks: Marks) -> list[tuple[str, Text]]:
         else:
             numbers = Text("(a line to come)", style="dim")
         rows.append((formula, numbers))
-    path = machine.history.path.values
+    path = machine.history.path  # two rows of it: `.values` would recompute a long run's every row
     if len(path) >= 2:
         step = path[-1] - path[-2]
         t = values.get("t", "")

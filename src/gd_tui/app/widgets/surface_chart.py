@@ -60,13 +60,17 @@ class SurfaceChart(Chart):
             self._eigen = (view.reference, eigen_directions(view.machine.data.x_train)[1])
         return self._eigen[1]
 
-    def ghosts(self, view: View, path: np.ndarray) -> dict[str, np.ndarray]:
+    def ghosts(self, view: View) -> dict[str, np.ndarray]:
         """The racing optimizers' paths from the live run's start, as far as the live run has gone."""
         machine = view.machine
         names = tuple(name for name in view.race if name != machine.state.optimizer)
+        path = machine.history.path
         if not names or not len(path):
             return {}
-        start = (float(path[0, 0]), float(path[0, 1]))
+        # Its first row and its length only: every row of a long run would be recomputed from
+        # checkpoints (a million updates replayed on every replot).
+        first = path[0]
+        start = (float(first[0]), float(first[1]))
         lr = machine.start_settings[0]
         key = (view.reference, start, lr, machine.config, names)
         if self._race is None or self._race[0] != key:
@@ -111,7 +115,7 @@ class SurfaceChart(Chart):
                 if inside.sum() > 1:
                     plt.plot(x(b_line[inside]), y(w_line[inside]), marker="braille", color=EIGEN[1])
             keys.append(EIGEN)
-        for name, ghost in self.ghosts(view, view.machine.history.path.values).items():
+        for name, ghost in self.ghosts(view).items():
             marker, color = GHOSTS[name]
             shown = ghost[sample_indices(len(ghost), GHOST_POINTS)]
             inside = series.window.contains(shown[:, 0], shown[:, 1])
