@@ -21,8 +21,9 @@ The workarounds here, each for one of those:
   still a tty, and never after a hang-up.
 - write() and close() never wait on a writer thread that has died: what it would have written
   is dropped (the terminal is gone), and a writer that died on its own is taken as a hang-up.
-  After a hang-up they wait on a full queue (a stalled terminal) at most until WRITE_BOUND.
-  Until then they wait as Textual does, so a normal quit flushes everything as before.
+  After a hang-up write() waits on a full queue (a stalled terminal) at most until WRITE_BOUND;
+  close() gives what is queued WRITE_BOUND from its own start, so a terminal that is still
+  there is put back as it was, and a normal quit flushes everything as before.
 - A read that fails because the terminal has gone is a hang-up, not a crash with a traceback.
 """
 
@@ -30,12 +31,13 @@ from __future__ import annotations
 
 import os
 import queue
+import time
 from typing import TYPE_CHECKING, Any
 
 from textual.drivers._writer_thread import WriterThread
 from textual.drivers.linux_driver import LinuxDriver
 
-from gd_tui.app.hangup import HangUp, HangUpApp
+from gd_tui.app.hangup import WRITE_BOUND, HangUp, HangUpApp
 
 if TYPE_CHECKING:
     from textual.app import App
@@ -71,7 +73,11 @@ class HangUpDriver(LinuxDriver):
             return
         self._closed_writer = writer
         self._put(writer, None)
-        while writer.is_alive() and not self.watch.past_write_bound():
+        # What is queued (leaving the alternate screen among it) gets WRITE_BOUND from now to
+        # reach the terminal. Counted from the hang-up instead, a hang-up during a slow start
+        # left the terminal in the alternate screen; a dead terminal ends the writer at once.
+        deadline = time.monotonic() + WRITE_BOUND
+        while writer.is_alive() and time.monotonic() < deadline:
             writer.join(POLL)
 
     def _put(self, writer: WriterThread, item: str | None) -> None:
