@@ -12,7 +12,7 @@ from textual_plotext import PlotextPlot
 from textual_plotext.plot import Plot as Figure
 
 from gd_tui.app.view import View
-from gd_tui.app.widgets.box import PlainBox
+from gd_tui.app.widgets.box import PlainBox, row_strip
 from gd_tui.app.widgets.frame import FrameCache
 from gd_tui.app.widgets.plotext_bridge import color_style, figure_strips, sized_figure
 
@@ -180,8 +180,8 @@ class Chart(PlotextPlot, FrameCache, PlainBox):
         base = self.rich_style
         # plotext colours every cell of the plot itself; the text lines take the widget's colours.
         pad = Style(bgcolor=base.bgcolor)
-        strips = [Strip(list(line.render(console))).apply_style(base).crop_extend(0, width, pad) for line in lines]
-        strips += [strip.crop_extend(0, width, None) for strip in plot]
+        strips = [row_strip(Strip(list(line.render(console))).apply_style(base), width, pad) for line in lines]
+        strips += [row_strip(strip, width) for strip in plot]
         self._built = (built, strips)
         return strips
 

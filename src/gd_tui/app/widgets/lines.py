@@ -21,8 +21,7 @@ from textual.widget import Widget
 from gd_tui.app.widgets.box import PlainBox
 from gd_tui.text import one_line
 
-STRIP_CACHE = 512  # rendered lines kept per view (a source pane has about 38 x 3 looks)
-FRAME_CACHE = 64  # whole frames kept per view (a source pane shows about a dozen)
+FRAME_CACHE = 16  # whole frames kept per view (a source pane shows about a dozen)
 
 
 class LinesView(PlainBox, can_focus=False):
@@ -82,7 +81,7 @@ class LinesView(PlainBox, can_focus=False):
         key = (line.plain, line.style, *line.spans)
         known = self._known.get(key)
         if known is None:
-            if len(self._known) >= STRIP_CACHE:
+            if len(self._known) >= self.kept_rows:
                 self._known.clear()
             self._known[key] = known = line
         return known
@@ -144,7 +143,7 @@ class LinesView(PlainBox, can_focus=False):
         line = self._lines[y]
         cached = self._strips.get(id(line))
         if cached is None or cached[0] is not line or cached[1] != width or cached[2] != base:
-            if len(self._strips) > STRIP_CACHE:
+            if len(self._strips) >= self.kept_rows:
                 self._strips.clear()
             cached = (line, width, base, self._strip(line, width, base))
             self._strips[id(line)] = cached
