@@ -11,6 +11,7 @@ from pathlib import Path
 
 from textual import on
 from textual.app import ComposeResult
+from textual.containers import Horizontal, Vertical
 from textual.events import Resize
 from textual.screen import Screen
 from textual.widgets import Static
@@ -24,7 +25,7 @@ from gd_tui.app.messages import MessageLog, batch_size_message, breakpoints_mess
 from gd_tui.app.runner import Runner
 from gd_tui.app.view import View
 from gd_tui.app.widgets.chart_pane import ChartPane
-from gd_tui.app.widgets.frame import CachedScreen, Column, Row
+from gd_tui.app.widgets.frame import CachedScreen
 from gd_tui.app.widgets.gradients import GradientsPane
 from gd_tui.app.widgets.keybar import KeyBar
 from gd_tui.app.widgets.loss import LossPane
@@ -126,12 +127,13 @@ class GDApp(Commands, Runner, HangUpApp):
         # The panes tab visits, in order; z zooms the one it is on (the chart at start).
         self._zoomable = (source, loss, gradients, params, self._table, self._chart)
         self._chart.add_class("-focus")
-        with Row(id="main"):
-            with Column(id="left"):
+        # The containers only lay the panes out and draw nothing (app.tcss keeps them out of the compositor).
+        with Horizontal(id="main"):
+            with Vertical(id="left"):
                 yield source
                 yield loss
                 yield gradients
-            with Column(id="right"):
+            with Vertical(id="right"):
                 yield params
                 yield self._table
                 yield self._chart

@@ -247,6 +247,9 @@ class Series:
         """These rows, exactly (sampled rows of a series appended in step with this one are held)."""
         if not len(rows):
             return np.empty((0, self._columns) if self._columns > 1 else 0)
+        rows = np.asarray(rows, dtype=np.int64)
+        if self._tail_start <= rows.min() and rows.max() < self.count:  # all in the tail: one read
+            return np.array(self._tail.values[rows - self._tail_start], dtype=np.float64)
         return np.stack([np.asarray(self[int(row)], dtype=np.float64) for row in rows])
 
     @property

@@ -15,7 +15,6 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from textual.containers import Horizontal, Vertical
 from textual.geometry import Region
 from textual.screen import Screen
 from textual.strip import Strip
@@ -54,12 +53,4 @@ class CachedScreen(Screen[None], FrameCache):
     """The main screen: its background is drawn once."""
 
 
-class Row(Horizontal, FrameCache):
-    """A Horizontal whose background is drawn once."""
-
-
-class Column(Vertical, FrameCache):
-    """A Vertical whose background is drawn once."""
-
-
-__all__ = ["CachedScreen", "Column", "FrameCache", "Row"]
+__all__ = ["CachedScreen", "FrameCache"]

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import inspect
+from collections import Counter
 from dataclasses import dataclass
 from functools import cache
 from typing import Any
@@ -16,6 +17,7 @@ from gd_tui.engine.optimizers import OPTIMIZER_FUNCTIONS
 from gd_tui.engine.step_into import statements
 
 VALIDATION = 6  # validation_loss: runs inside step 5, only when the epoch ends
+LOOKS_KEPT = 64  # marked sources kept (an epoch of steps marks about six ways; stepping into step 4 a few more)
 CONTEXT = 7  # code shown beside the steps and never marked (the torch backend's model class)
 
 
@@ -99,6 +101,7 @@ class SourcePane(LinesView):
         self._source = source_lines(self._functions)
         self._drawn: tuple[frozenset[int], frozenset[int | None], str, int] | None = None
         self._all: list[Text] = []  # every line; the pane shows a page of them
+        self._looks: dict[tuple[object, ...], list[Text]] = {}  # (functions, marks) -> every line as marked
 
     def show(self, view: View) -> None:
         """Move the arrow when the cursor moved; only the lines of two steps change."""
@@ -131,15 +134,20 @@ class SourcePane(LinesView):
         set_titles(self, title)
         # styled_line hands back the same Text for the same look: its strip comes back with it.
         # Inside step 4 only the line that runs next is marked: one ▶ on screen.
-        self._all = [
-            styled_line(
-                line,
-                line.step in next_steps and not into,
-                line.step in last_steps,
-                bool(into) and line.statement == into,
-            )
-            for line in self._source
-        ]
+        looks = (self._functions, key)
+        if looks not in self._looks:
+            if len(self._looks) >= LOOKS_KEPT:
+                self._looks.clear()
+            self._looks[looks] = [
+                styled_line(
+                    line,
+                    line.step in next_steps and not into,
+                    line.step in last_steps,
+                    bool(into) and line.statement == into,
+                )
+                for line in self._source
+            ]
+        self._all = self._looks[looks]
         self.set_lines(self._page(self.content_region.height))
 
     def fit(self, width: int, height: int) -> None:
@@ -177,14 +185,66 @@ def page_top(
     """The first line shown: a function of the marks and the height only, never of how the
     learner got there (a resumed app shows the same page).
 
-    The next step's code always shows; the ✓ line of the step just run shows too when
-    both fit (a learner sees what ran and what runs next), and one line of context above
-    them when that fits as well. Otherwise the page starts just above the next step.
+    The code of the step under the cursor always shows; the ✓ line of the step just run
+    shows too when both fit (a learner sees what ran and what runs next), and at an
+    epoch's end validation_loss, which runs next as well, when all of that fits. The
+    pane's home page (see home_top) is shown whenever it shows them; otherwise the page
+    starts just above them, with one line of context above when that fits as well.
     """
-    step = min(s for s in next_steps)  # the step under the cursor (not validation_loss, which follows it)
-    rows = [row for row, line in enumerate(source) if line.step == step]
-    first, last = rows[0], rows[-1]
+    tops, low = _pages_showing(source, height, next_steps, last_steps)
+    home = home_top(source, height)
+    return home if home in tops else _nearest(tops, low - 1)
+
+
+@cache
+def home_top(source: tuple[SourceLine, ...], height: int) -> int:
+    """The page that shows what page_top must show for the most steps of an epoch.
+
+    A pane tall enough to share one page between steps keeps it: a step then repaints
+    the rows whose marks moved, not the whole pane (at 120x40, 26 rows at three steps
+    in five). Of equals, the one the steps would start just above most often, then the
+    latest; where no page is shared, every step has its own as before.
+    """
+    steps = {line.step for line in source}
+    marks = [(frozenset({step}), frozenset({step - 1})) for step in range(2, 6) if {step, step - 1} <= steps]
+    marks += [(frozenset({5, VALIDATION}), frozenset({4}))] if {4, 5, VALIDATION} <= steps else []
+    marks += [(frozenset({1}), frozenset(last)) for last in ({0}, {5}, {5, VALIDATION}) if last | {1} <= steps]
+    wanted = [_pages_showing(source, height, *marked) for marked in marks]
+    shared = Counter(top for tops, _ in wanted for top in tops)
+    above = Counter(_nearest(tops, low - 1) for tops, low in wanted)
+    return max(shared, key=lambda top: (shared[top], above[top], top), default=0)
+
+
+def _pages_showing(
+    source: tuple[SourceLine, ...], height: int, next_steps: frozenset[int], last_steps: frozenset[int | None]
+) -> tuple[range, int]:
+    """The tops of the pages that show what must show, and the first row of it.
+
+    The step under the cursor's code; then, as far as a page shows them all, the ✓ lines
+    and the rest of the code that runs next (validation_loss at an epoch's end).
+    """
+    first, last = (
+        min(rows := [row for row, line in enumerate(source) if line.step == min(next_steps)]),
+        max(rows),
+    )
+    last_top = max(0, len(source) - height)
+
+    def pages(low: int, high: int) -> range:
+        return range(max(0, high - height + 1), min(low, last_top) + 1)
+
+    tops = pages(first, last)
+    if not tops:  # taller than the pane: the step's code starts the page
+        top = min(first, last_top)
+        return range(top, top + 1), first
     ticks = [row for row, line in enumerate(source) if line.step in last_steps and line.code.startswith("def ")]
-    low = min([first, *(tick for tick in ticks if last - tick < height)])
-    top = low - 1 if low and last - low + 2 <= height else low
-    return max(0, min(top, len(source) - height))  # as a scroll would: the last page ends at the last line
+    after = [row for row, line in enumerate(source) if line.step in next_steps]
+    for rows in (ticks, after):
+        low, high = min([first, *rows]), max([last, *rows])
+        if pages(low, high):
+            tops, first, last = pages(low, high), low, high
+    return tops, first
+
+
+def _nearest(tops: range, top: int) -> int:
+    """The top in `tops` nearest to `top`."""
+    return min(max(top, tops.start), tops.stop - 1)
