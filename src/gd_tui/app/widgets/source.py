@@ -223,10 +223,8 @@ def _pages_showing(
     The step under the cursor's code; then, as far as a page shows them all, the ✓ lines
     and the rest of the code that runs next (validation_loss at an epoch's end).
     """
-    first, last = (
-        min(rows := [row for row, line in enumerate(source) if line.step == min(next_steps)]),
-        max(rows),
-    )
+    cursor = [row for row, line in enumerate(source) if line.step == min(next_steps)]
+    first, last = cursor[0], cursor[-1]
     last_top = max(0, len(source) - height)
 
     def pages(low: int, high: int) -> range:
