@@ -17,7 +17,6 @@ HEADER = Style(bold=True, underline=True)
 FRESH = Style(bold=True, reverse=True)
 DIM = Style(dim=True)
 FILLED_BY = {1: 3, 2: 4, 3: 5}  # step that was just run -> the column it filled in
-FORMATTED_KEPT = 64  # pages of a column kept formatted
 DROPPED_FIRST = (3, 2)  # when the numbers are too wide for the pane: ŷ, then y (error and x·error carry the lesson)
 
 
@@ -51,7 +50,6 @@ class PredictionsTable(LinesView):
         self._key: tuple[object, int] | None = None
         self._batch_note = ""
         self._shown: tuple[int, int, int, bool] = (0, 0, 0, False)  # first row, last row, rows, columns dropped
-        self._formatted: dict[tuple[str, bytes], list[str]] = {}  # a column's values on the page -> its cells
 
     def show(self, view: View) -> None:
         """Point the table at the current batch's arrays and draw the rows on the page."""
@@ -121,9 +119,9 @@ class PredictionsTable(LinesView):
                 cells.append(["·"] * len(rows))
             elif column == 5:
                 x = self._columns[0]
-                cells.append(self._aligned(x[self.top : last] * values[self.top : last]))  # type: ignore[index]
+                cells.append(aligned([short(float(x[row] * values[row])) for row in rows]))  # type: ignore[index]
             else:
-                cells.append(self._aligned(values[self.top : last]))
+                cells.append(aligned([short(float(values[row])) for row in rows]))
         if not self._columns:
             cells += [[] for _ in COLUMNS[1:]]
         widths = [
@@ -141,17 +139,6 @@ class PredictionsTable(LinesView):
         for index in range(len(rows)):
             lines.append(Text("".join(cells[c][index].rjust(widths[c]) for c in columns), spans=list(spans)))
         return lines
-
-    def _aligned(self, values: np.ndarray) -> list[str]:
-        """The numbers as the column shows them; kept by their very values (x and y come back
-        at every step of a batch, the others at the steps that do not change them)."""
-        key = (values.dtype.str, values.tobytes())
-        cells = self._formatted.get(key)
-        if cells is None:
-            if len(self._formatted) >= FORMATTED_KEPT:
-                self._formatted.clear()
-            cells = self._formatted[key] = aligned([short(float(value)) for value in values])
-        return cells
 
     def rows_note(self) -> str:
         """Which rows the page shows: 'rows 5–8 of 80'."""

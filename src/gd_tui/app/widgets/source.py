@@ -17,7 +17,6 @@ from gd_tui.engine.optimizers import OPTIMIZER_FUNCTIONS
 from gd_tui.engine.step_into import statements
 
 VALIDATION = 6  # validation_loss: runs inside step 5, only when the epoch ends
-LOOKS_KEPT = 64  # marked sources kept (an epoch of steps marks about six ways; stepping into step 4 a few more)
 CONTEXT = 7  # code shown beside the steps and never marked (the torch backend's model class)
 
 
@@ -101,7 +100,6 @@ class SourcePane(LinesView):
         self._source = source_lines(self._functions)
         self._drawn: tuple[frozenset[int], frozenset[int | None], str, int] | None = None
         self._all: list[Text] = []  # every line; the pane shows a page of them
-        self._looks: dict[tuple[object, ...], list[Text]] = {}  # (functions, marks) -> every line as marked
 
     def show(self, view: View) -> None:
         """Move the arrow when the cursor moved; only the lines of two steps change."""
@@ -134,20 +132,15 @@ class SourcePane(LinesView):
         set_titles(self, title)
         # styled_line hands back the same Text for the same look: its strip comes back with it.
         # Inside step 4 only the line that runs next is marked: one ▶ on screen.
-        looks = (self._functions, key)
-        if looks not in self._looks:
-            if len(self._looks) >= LOOKS_KEPT:
-                self._looks.clear()
-            self._looks[looks] = [
-                styled_line(
-                    line,
-                    line.step in next_steps and not into,
-                    line.step in last_steps,
-                    bool(into) and line.statement == into,
-                )
-                for line in self._source
-            ]
-        self._all = self._looks[looks]
+        self._all = [
+            styled_line(
+                line,
+                line.step in next_steps and not into,
+                line.step in last_steps,
+                bool(into) and line.statement == into,
+            )
+            for line in self._source
+        ]
         self.set_lines(self._page(self.content_region.height))
 
     def fit(self, width: int, height: int) -> None:
