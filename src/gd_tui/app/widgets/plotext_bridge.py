@@ -14,7 +14,10 @@ from functools import cache
 from itertools import groupby
 from operator import itemgetter
 
+import numpy as np
+import plotext._utility as plotext_utility  # type: ignore[import-untyped]
 from plotext._dict import color_codes  # type: ignore[import-untyped]
+from plotext._matrix import matrix_class  # type: ignore[import-untyped]
 from plotext._utility import colors_to_ansi  # type: ignore[import-untyped]
 from rich.segment import Segment
 from rich.style import Style
@@ -22,6 +25,8 @@ from rich.text import Text
 from textual.strip import Strip
 from textual_plotext import PlotextPlot
 from textual_plotext.plot import Plot as Figure
+
+from gd_tui.app.plots.raster import dots, grouped, joined, small_ints
 
 
 @cache
@@ -70,3 +75,56 @@ def sized_figure(widget: PlotextPlot, width: int, height: int) -> Figure:
     figure._set_size(width, height)  # resizing needs both
     figure.theme(widget._get_plotext_theme_name(widget.app.theme))
     return figure
+
+
+# plotext's own line rasterizer, kept: the vectorized one (plots/raster.py) hands anything
+# it does not cover back to it, and the tests compare the two.
+plotext_get_lines = plotext_utility.get_lines
+plotext_hd_group = plotext_utility.hd_group
+
+
+def get_lines(x: list[object], y: list[object], *other: list[object]) -> list[list[object]]:
+    """plotext's `get_lines`: the points joining each data point to the next, `other` (markers,
+    colours, styles) repeated along; the same lists, computed by raster.joined."""
+    if len(x) < 2 or len(y) != len(x) or any(len(o) != len(x) for o in other) or not small_ints(x + y):
+        return plotext_get_lines(x, y, *other)
+    columns, rows, segment = joined(np.array(x, dtype=np.int64), np.array(y, dtype=np.int64))
+    starts = segment.tolist()
+    return [
+        [*columns.tolist(), x[-1]],
+        [*rows.tolist(), y[-1]],
+        *([o[n] for n in starts] + [o[-1]] for o in other),
+    ]
+
+
+def hd_group(
+    x: list[object], y: list[object], xf: list[int], yf: list[int]
+) -> tuple[list[int], list[int], list[tuple[int, ...]]]:
+    """plotext's `hd_group`: the dots of high-resolution markers grouped into cells; the same
+    cells, in the same order, computed by raster.grouped."""
+    if not x or len(set(xf)) != 1 or len(set(yf)) != 1 or len(y) != len(x) or not small_ints(x + y):
+        return plotext_hd_group(x, y, xf, yf)
+    across, down = xf[0], yf[0]
+    columns, rows, masks = grouped(np.array(x, dtype=np.int64), np.array(y, dtype=np.int64), across, down)
+    size = across * down
+    return columns.tolist(), rows.tolist(), [dots(mask, size) for mask in masks]
+
+
+plotext_set_matrices = matrix_class.set_matrices
+
+
+def set_matrices(matrix: matrix_class) -> None:
+    """plotext's `set_matrices`: a blank matrix, the canvas's background inside the axes'; the
+    same rows, built a row at a time rather than a cell at a time (a fifth of a build)."""
+    cols, canvas_rows, canvas, axes = matrix.cols, matrix.Rows_canvas, matrix.canvas_color, matrix.axes_color
+    inside = [canvas if col in matrix.Cols_canvas else axes for col in matrix.Cols]
+    matrix.marker = [[plotext_utility.space] * cols for _ in matrix.Rows]
+    matrix.fullground = [[plotext_utility.no_color] * cols for _ in matrix.Rows]
+    matrix.background = [inside.copy() if row in canvas_rows else [axes] * cols for row in matrix.Rows]
+    matrix.style = [[plotext_utility.no_color] * cols for _ in matrix.Rows]
+
+
+# plotext's build looks these up on its utility module and matrix class at every build.
+plotext_utility.get_lines = get_lines
+plotext_utility.hd_group = hd_group
+matrix_class.set_matrices = set_matrices

@@ -98,8 +98,8 @@ class SourcePane(LinesView):
         self.border_title = "Source  engine/steps.py"
         self._functions = numpy_functions()
         self._source = source_lines(self._functions)
+        # (next steps, last steps, optimizer, the update's line stepped into): the marks drawn
         self._drawn: tuple[frozenset[int], frozenset[int | None], str, int] | None = None
-        self._all: list[Text] = []  # every line; the pane shows a page of them
 
     def show(self, view: View) -> None:
         """Move the arrow when the cursor moved; only the lines of two steps change."""
@@ -130,17 +130,6 @@ class SourcePane(LinesView):
         else:  # torch: step 4 is optimizer.step(), whichever optimizer step 0 built
             title = f"Source  {file}  4: {state.optimizer}"
         set_titles(self, title)
-        # styled_line hands back the same Text for the same look: its strip comes back with it.
-        # Inside step 4 only the line that runs next is marked: one ▶ on screen.
-        self._all = [
-            styled_line(
-                line,
-                line.step in next_steps and not into,
-                line.step in last_steps,
-                bool(into) and line.statement == into,
-            )
-            for line in self._source
-        ]
         self.set_lines(self._page(self.content_region.height))
 
     def fit(self, width: int, height: int) -> None:
@@ -152,18 +141,37 @@ class SourcePane(LinesView):
         Paged here rather than scrolled: a Textual scroll re-arranges the whole screen
         (about a millisecond a press); a new page is just lines whose text changed.
         """
-        if self._drawn is None or not height:  # nothing shown yet, or not laid out yet
-            return self._all
+        if self._drawn is None:  # nothing shown yet
+            return []
+        if not height:  # not laid out yet
+            return self._styled(0, len(self._source))
         next_steps, last_steps, _, _ = self._drawn
         top = page_top(self._source, height, next_steps, last_steps)
-        return self._all[top : top + height]
+        return self._styled(top, top + height)
+
+    def _styled(self, start: int, stop: int) -> list[Text]:
+        """Source lines start to stop as drawn with the marks; only those (a page, not the file)."""
+        assert self._drawn is not None
+        next_steps, last_steps, _, into = self._drawn
+        # styled_line hands back the same Text for the same look: its strip comes back with it.
+        # Inside step 4 only the line that runs next is marked: one ▶ on screen.
+        return [
+            styled_line(
+                line,
+                line.step in next_steps and not into,
+                line.step in last_steps,
+                bool(into) and line.statement == into,
+            )
+            for line in self._source[start:stop]
+        ]
 
     @property
     def text(self) -> str:
         """Every line of the source, on this page or not."""
-        return "\n".join(line.plain for line in self._all)
+        return "\n".join(line.plain for line in self._styled(0, len(self._source))) if self._drawn else ""
 
 
+@cache
 def _file_of(functions: tuple[tuple[Any, int], ...]) -> str:
     """The file the steps come from, as the pane's title names it (step 1's function decides)."""
     module = inspect.getmodule(next(function for function, step in functions if step == 1))
