@@ -19,6 +19,7 @@ from textual.strip import Strip
 from textual.widget import Widget
 
 from gd_tui.app.widgets.box import PlainBox
+from gd_tui.app.widgets.repaint import repaint_rows
 from gd_tui.text import one_line
 
 FRAME_CACHE = 16  # whole frames kept per view (a source pane shows about a dozen)
@@ -67,9 +68,9 @@ class LinesView(PlainBox, can_focus=False):
                 kept.append(after)
                 changed.append(row)
         self._lines = kept
-        if changed:  # one call: each refresh clears caches and schedules an update
+        if changed:  # one call: the screen is told once
             width = self.size.width
-            self.refresh(*(Region(0, row, width, 1) for row in changed))
+            repaint_rows(self, *(Region(0, row, width, 1) for row in changed))
 
     def _known_line(self, line: Text) -> Text:
         """The line shown before with the same text and styles, if any, else this one.
