@@ -5,6 +5,7 @@ from __future__ import annotations
 from hypothesis import given
 from hypothesis import strategies as st
 from rich.console import Console
+from rich.segment import Segment
 from rich.style import Style
 from rich.text import Text
 
@@ -33,3 +34,18 @@ def test_any_spans_render_as_rich_renders_them(plain: str, spans: list[tuple[int
         if style is not None:
             line.stylize(style, start, end)  # type: ignore[arg-type]
     assert text_segments(line, console) == list(line.render(console))
+
+
+@given(
+    PIECES,
+    st.sampled_from(["", "dim", "bold"]),
+    st.sampled_from([Style(color="#102030", bgcolor="#ffffff"), Style(dim=True)]),
+)
+def test_the_widget_style_goes_on_in_the_same_pass(
+    pieces: list[tuple[str, object]], line_style: str, base: Style
+) -> None:
+    console = Console(width=80)
+    line = Text(style=line_style)
+    for piece, style in pieces:
+        line.append(piece, style)  # type: ignore[arg-type]
+    assert text_segments(line, console, base) == list(Segment.apply_style(line.render(console), base))

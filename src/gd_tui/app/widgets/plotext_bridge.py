@@ -12,7 +12,6 @@ from __future__ import annotations
 
 from functools import cache
 from itertools import groupby
-from operator import itemgetter
 
 import numpy as np
 import plotext._utility as plotext_utility  # type: ignore[import-untyped]
@@ -47,20 +46,23 @@ def figure_strips(figure: Figure) -> list[Strip]:
     figure._set_sizes()
     figure._build_matrix()
     matrix = figure.monitor.matrix
+    marker, fullground, style, background = matrix.marker, matrix.fullground, matrix.style, matrix.background
     strips = []
     for row in reversed(matrix.Rows):  # plotext counts rows from the bottom
         # Runs of cells with the same colours, found at C speed: a replot reads every cell.
-        cells = zip(matrix.marker[row], matrix.fullground[row], matrix.style[row], matrix.background[row], strict=True)
+        markers = marker[row]
         segments = []
-        for (foreground, style, background), run in groupby(cells, key=_colours):
-            markers = "".join(map(_marker, run))
-            segments.append(Segment(markers, _style(_key(foreground), style, _key(background))))
+        start = 0
+        for (foreground, cell_style, cell_background), run in groupby(
+            zip(fullground[row], style[row], background[row], strict=True)
+        ):
+            end = start + len(list(run))
+            segments.append(
+                Segment("".join(markers[start:end]), _style(_key(foreground), cell_style, _key(cell_background)))
+            )
+            start = end
         strips.append(Strip(segments))
     return strips
-
-
-_colours = itemgetter(1, 2, 3)
-_marker = itemgetter(0)
 
 
 def color_style(color: str | None) -> str:
