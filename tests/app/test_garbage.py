@@ -12,11 +12,14 @@ from __future__ import annotations
 import gc
 
 import pytest
+from rich.console import Console
+from rich.segment import Segment
+from rich.style import Style
 from textual.cache import FIFOCache
 from textual.strip import Strip
 
 from gd_tui.app import GDApp
-from gd_tui.app.widgets.box import KEPT_LEAST, KEPT_LOOKS, PlainBox
+from gd_tui.app.widgets.box import KEPT_LEAST, KEPT_LOOKS, STRIP_CACHES, PlainBox, RowStrip
 from gd_tui.app.widgets.lines import LinesView
 
 
@@ -52,3 +55,15 @@ async def test_panes_keep_rows_in_proportion_to_their_height() -> None:
             assert len(box._boxed) <= limit, box.id
             if isinstance(box, LinesView):
                 assert len(box._strips) <= limit and len(box._known) <= limit, box.id
+
+
+def test_a_row_strip_makes_each_cache_when_first_used() -> None:
+    """RowStrip sets every attribute a Strip has, or makes it on first use: a new Textual with
+    another cache fails here, not on a screen."""
+    row = RowStrip([Segment("abc"), Segment("de")], 5)
+    assert set(Strip.__slots__) == {"_segments", "_cell_length", "_render_cache", "_link_ids", "_cell_count"} | set(
+        STRIP_CACHES
+    )
+    assert row.crop(1, 4).text == "bcd" and row.crop(1, 4) is row.crop(1, 4)  # cached once made
+    assert row.divide([2, 5])[0].text == "ab" and row.render(Console()) == "abcde"
+    assert [strip.text for strip in row.apply_style(Style(bold=True)).divide([1, 5])] == ["a", "bcde"]

@@ -18,7 +18,7 @@ from textual.markup import escape
 from textual.strip import Strip
 from textual.widget import Widget
 
-from gd_tui.app.widgets.box import PlainBox
+from gd_tui.app.widgets.box import PlainBox, RowStrip
 from gd_tui.app.widgets.repaint import repaint_rows
 from gd_tui.text import one_line
 
@@ -163,7 +163,7 @@ class LinesView(PlainBox, can_focus=False):
         length = line.cell_len
         if length < width:
             segments.append(Segment(" " * (width - length), base))
-        strip = Strip(segments, max(length, width))
+        strip = RowStrip(segments, max(length, width))
         return strip.crop(0, width) if length > width else strip
 
 

@@ -21,11 +21,11 @@ from plotext._utility import colors_to_ansi  # type: ignore[import-untyped]
 from rich.segment import Segment
 from rich.style import Style
 from rich.text import Text
-from textual.strip import Strip
 from textual_plotext import PlotextPlot
 from textual_plotext.plot import Plot as Figure
 
 from gd_tui.app.plots.raster import dots, grouped, joined, small_ints
+from gd_tui.app.widgets.box import RowStrip
 
 
 @cache
@@ -41,7 +41,7 @@ def _key(color: object) -> object:
     return tuple(color) if isinstance(color, list) else color
 
 
-def figure_strips(figure: Figure) -> list[Strip]:
+def figure_strips(figure: Figure) -> list[RowStrip]:
     """Build the figure at the size it was given; one strip per row, top row first."""
     figure._set_sizes()
     figure._build_matrix()
@@ -61,7 +61,7 @@ def figure_strips(figure: Figure) -> list[Strip]:
                 Segment("".join(markers[start:end]), _style(_key(foreground), cell_style, _key(cell_background)))
             )
             start = end
-        strips.append(Strip(segments))
+        strips.append(RowStrip(segments))
     return strips
 
 
