@@ -6,7 +6,6 @@ Every problem is one line naming the file, the line, the column and what is allo
 from __future__ import annotations
 
 import codecs
-import hashlib
 import math
 import warnings
 
@@ -52,6 +51,8 @@ def _read_text(path: str) -> tuple[str, str]:
             f"{path}: line {line}: holds NUL bytes (UTF-16 without a byte-order mark?); gd-tui reads {ENCODINGS}; "
             "save the file as CSV (UTF-8)"
         )
+    import hashlib  # here: only a CSV file needs it, and a start without one should not wait for it
+
     return text, hashlib.sha256(raw).hexdigest()
 
 

@@ -6,7 +6,6 @@ import contextlib
 import errno
 import os
 import re
-import secrets
 import stat
 from pathlib import Path
 
@@ -51,7 +50,7 @@ def atomic_write_text(path: str | os.PathLike[str], text: str, mode: int = 0o666
     # Same directory: os.replace is atomic only within one file system. A short name
     # of its own (the longest legal target name must still fit beside it), with the
     # process id so that a later start can tell a stale one from one being written.
-    temporary = directory / f"{TEMPORARY_PREFIX}{os.getpid()}-{secrets.token_hex(4)}.tmp"
+    temporary = directory / f"{TEMPORARY_PREFIX}{os.getpid()}-{os.urandom(4).hex()}.tmp"
     # os.open with a mode lets the umask apply, as a plain open() would; O_EXCL never follows
     # a symlink planted at the temporary name.
     descriptor = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_EXCL, mode)

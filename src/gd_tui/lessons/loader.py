@@ -6,7 +6,6 @@ import math
 import os
 import re
 import string
-import tomllib
 from importlib import resources
 from pathlib import Path
 from typing import Any, NoReturn
@@ -144,6 +143,8 @@ def _read(path: Path, source: str) -> str:
 
 def parse_lesson(text: str, source: str = "<lesson>", base_dir: Path | None = None, name: str = "lesson") -> Lesson:
     """A Lesson from TOML text; `source` names it in errors, `base_dir` anchors a relative csv path."""
+    import tomllib  # here: a start with no lesson should not wait for it
+
     reader = _Reader(text, source, base_dir if base_dir is not None else Path.cwd())
     try:
         document = tomllib.loads(text)
