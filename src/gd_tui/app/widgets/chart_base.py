@@ -15,6 +15,7 @@ from gd_tui.app.view import View
 from gd_tui.app.widgets.box import PlainBox, row_strip
 from gd_tui.app.widgets.frame import FrameCache
 from gd_tui.app.widgets.plotext_bridge import color_style, figure_strips, sized_figure
+from gd_tui.app.widgets.repaint import repaint_rows
 
 # A chart's key line: (marker as drawn, plotext colour name or None, label).
 KeyItem = tuple[str, str | None, str]
@@ -83,7 +84,10 @@ class Chart(PlotextPlot, FrameCache, PlainBox):
         self._key = key
         self._view = view
         self._replot()
-        self.refresh()
+        # Told to the screen as the panes' rows are (repaint.py), so that they go out in
+        # the same frame: a pause's last frame came some 20 ms after the panes' otherwise.
+        self._frame = None  # FrameCache's last frame (what refresh() would forget)
+        repaint_rows(self, self.size.region)
 
     # plotext keeps a figure's settings (frame, axes, ticks, labels) when its data is
     # cleared. A chart whose `draw` sets every setting it uses, for any view, replots
