@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from functools import cache
 from itertools import groupby
+from typing import Any
 
 import numpy as np
 import plotext._utility as plotext_utility  # type: ignore[import-untyped]
@@ -79,10 +80,15 @@ def sized_figure(widget: PlotextPlot, width: int, height: int) -> Figure:
     return figure
 
 
+def _plotexts(function: Any) -> Any:
+    """plotext's own function, also when this module runs twice (a reload) after replacing it."""
+    return getattr(function, "__wrapped__", function)
+
+
 # plotext's own line rasterizer, kept: the vectorized one (plots/raster.py) hands anything
 # it does not cover back to it, and the tests compare the two.
-plotext_get_lines = plotext_utility.get_lines
-plotext_hd_group = plotext_utility.hd_group
+plotext_get_lines = _plotexts(plotext_utility.get_lines)
+plotext_hd_group = _plotexts(plotext_utility.hd_group)
 
 
 def get_lines(x: list[object], y: list[object], *other: list[object]) -> list[list[object]]:
@@ -112,7 +118,7 @@ def hd_group(
     return columns.tolist(), rows.tolist(), [dots(mask, size) for mask in masks]
 
 
-plotext_set_matrices = matrix_class.set_matrices
+plotext_set_matrices = _plotexts(matrix_class.set_matrices)
 
 
 def set_matrices(matrix: matrix_class) -> None:
@@ -127,6 +133,9 @@ def set_matrices(matrix: matrix_class) -> None:
 
 
 # plotext's build looks these up on its utility module and matrix class at every build.
+get_lines.__wrapped__ = plotext_get_lines  # type: ignore[attr-defined]
+hd_group.__wrapped__ = plotext_hd_group  # type: ignore[attr-defined]
+set_matrices.__wrapped__ = plotext_set_matrices  # type: ignore[attr-defined]
 plotext_utility.get_lines = get_lines
 plotext_utility.hd_group = hd_group
 matrix_class.set_matrices = set_matrices
