@@ -7,6 +7,8 @@ from collections.abc import Callable
 from typing import Any
 
 from gd_tui.app import GDApp
+from gd_tui.app.widgets.predictions import PredictionsTable
+from gd_tui.app.widgets.source import SourcePane
 from gd_tui.engine import Config
 from gd_tui.engine.breakpoints import Breakpoints
 
@@ -108,3 +110,22 @@ async def test_tab_in_a_dialog_still_moves_between_its_fields() -> None:
         await pilot.press("escape")
         await pilot.pause()
         assert focused(app) == "chart", "the panes' focus stays where it was"
+
+
+async def test_panes_stepped_while_hidden_show_the_state_when_the_zoom_ends(screen: Callable[[Any], str]) -> None:
+    """Stepped while another pane is zoomed, a pane has no room: its page, table rows and
+    wording must be fitted again to the room it gets back, not left as for no room (in a
+    real terminal the source pane showed line 12 unmarked and the table "rows 1–0")."""
+    for zoomed in ([], ["tab"] * 5):  # the chart zoomed; the Predictions table zoomed
+        app = GDApp()
+        async with app.run_test(size=SIZE) as pilot:
+            await pilot.pause()
+            await pilot.press("n", "n", *zoomed, "z", "n", "escape")  # no pause between: as typed
+            await pilot.pause()
+            await pilot.pause()
+            table, source = app.query_one(PredictionsTable), app.query_one(SourcePane)
+            assert table.rows_note() == "rows 1–4 of 80" and "rows 1–4 of 80" in str(table.border_title)
+            assert len(source.rich_lines) == source.content_region.height  # a page, not the whole file
+            assert any("▶" in line.plain for line in source.rich_lines)
+            shown = screen(app)
+            assert "rows 1–4 of 80" in shown and "updates done" in shown, shown

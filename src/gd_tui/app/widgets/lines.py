@@ -52,6 +52,12 @@ class LinesView(PlainBox, can_focus=False):
 
     def set_lines(self, lines: list[Text]) -> None:
         """Show these lines; repaint only the rows that differ from what is shown."""
+        size = self.content_region.size
+        if self._fitted is not None and size != self._fitted[0]:
+            # Built for a room the pane has not been drawn in: hidden (another pane
+            # zoomed, no room at all) or about to be resized. The next frame it shows in
+            # fits them again to the room it has then.
+            self._fitted = None
         old = self._lines
         if len(old) != len(lines):
             self._lines = [self._known_line(line) for line in lines]
@@ -68,8 +74,7 @@ class LinesView(PlainBox, can_focus=False):
                 changed.append(row)
         self._lines = kept
         if changed:  # one call: the screen is told once
-            width = self.size.width
-            repaint_rows(self, *(Region(0, row, width, 1) for row in changed))
+            repaint_rows(self, *(Region(0, row, size.width, 1) for row in changed))
 
     def _known_line(self, line: Text) -> Text:
         """The line shown before with the same text and styles, if any, else this one.
