@@ -86,7 +86,6 @@ class Chart(PlotextPlot, FrameCache, PlainBox):
         self._replot()
         # Told to the screen as the panes' rows are (repaint.py), so that they go out in
         # the same frame: a pause's last frame came some 20 ms after the panes' otherwise.
-        self._frame = None  # FrameCache's last frame (what refresh() would forget)
         repaint_rows(self, self.size.region)
 
     # plotext keeps a figure's settings (frame, axes, ticks, labels) when its data is

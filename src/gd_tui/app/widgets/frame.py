@@ -13,15 +13,10 @@ last frame stays good until one of them.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
-
 from textual.geometry import Region
 from textual.screen import Screen
 from textual.strip import Strip
 from textual.widget import Widget
-
-if TYPE_CHECKING:
-    from typing import Self
 
 
 class FrameCache(Widget):
@@ -30,9 +25,10 @@ class FrameCache(Widget):
 
     _frame: tuple[Region, str, list[Strip]] | None = None
 
-    def refresh(self, *regions: Region, repaint: bool = True, layout: bool = False, recompose: bool = False) -> Self:
+    def _set_dirty(self, *regions: Region) -> None:
+        # Where every repaint marks its rows, Textual's refresh() and repaint.py's alike.
         self._frame = None
-        return super().refresh(*regions, repaint=repaint, layout=layout, recompose=recompose)
+        super()._set_dirty(*regions)
 
     def notify_style_update(self) -> None:
         self._frame = None
