@@ -20,6 +20,7 @@ allocator the presses run in, between the presses.
 from __future__ import annotations
 
 import argparse
+import gc
 import json
 import resource
 import signal
@@ -114,6 +115,8 @@ def main() -> None:
     parser.add_argument("--report", type=Path, default=None)
     parser.add_argument("--probe", type=Path, default=None)
     args, flags = parser.parse_known_args()
+    if args.which == "gd":
+        gc.disable()  # as the gd-tui command starts (gd_tui/command.py); the app turns it on after its first screen
     if args.which == "bare" and (flags or args.probe):
         parser.error("the bare app takes no gd-tui flags and no --probe")
     app = build(args.which, flags=flags)

@@ -1,5 +1,5 @@
 """python -m gd_tui works like gd-tui."""
 
-from gd_tui.cli import main
+from gd_tui.command import main
 
 raise SystemExit(main())

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import contextlib
+import gc
 import io
 import os
 import re
@@ -454,6 +455,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser = build_parser()
     try:
         args = parser.parse_args(numbers_as_values(sys.argv[1:] if argv is None else argv))
+        if args.command is not None:
+            gc.enable()  # the app turns it on after its first screen; the other commands work now (command.py)
         if getattr(args, "resume", None) is not None:
             session, data = _resumed_session(args)
             check_backend(session.config)

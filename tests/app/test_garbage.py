@@ -67,3 +67,15 @@ def test_a_row_strip_makes_each_cache_when_first_used() -> None:
     assert row.crop(1, 4).text == "bcd" and row.crop(1, 4) is row.crop(1, 4)  # cached once made
     assert row.divide([2, 5])[0].text == "ab" and row.render(Console()) == "abcde"
     assert [strip.text for strip in row.apply_style(Style(bold=True)).divide([1, 5])] == ["a", "bcde"]
+
+
+async def test_the_app_turns_the_collector_on_after_its_first_screen() -> None:
+    # The gd-tui command starts with the collector off (command.py); the app must turn it on.
+    gc.disable()
+    try:
+        app = GDApp()
+        async with app.run_test(size=(80, 24)) as pilot:
+            await pilot.pause()
+            assert gc.isenabled()
+    finally:
+        gc.enable()

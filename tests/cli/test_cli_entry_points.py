@@ -109,3 +109,17 @@ def test_output_to_a_full_disk_is_one_line(argv: list[str], tmp_path: Path) -> N
             [gd_tui_script(), *argv], stdout=full, stderr=subprocess.PIPE, text=True, env=env, timeout=60
         )
     assert (done.returncode, done.stderr) == (2, "gd-tui: error: cannot write the output: No space left on device\n")
+
+
+def test_the_command_turns_the_collector_on_for_work_other_than_the_app() -> None:
+    # The command starts with the collector off (command.py); `run` makes garbage at once.
+    probe = (
+        "import gc, sys\n"
+        "sys.argv = ['gd-tui', 'run', '--epochs', '3']\n"
+        "from gd_tui.command import main\n"
+        "code = main()\n"
+        "print(gc.isenabled(), code, file=sys.stderr)\n"
+    )
+    result = run(sys.executable, "-c", probe)
+    assert result.returncode == 0, result.stderr
+    assert result.stderr.strip() == "True 0"

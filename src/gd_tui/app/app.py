@@ -143,7 +143,14 @@ class GDApp(Commands, Runner, HangUpApp):
         yield KeyBar()
 
     def get_default_screen(self) -> Screen[None]:
-        return CachedScreen(id="_default")
+        # The breakpoint classes for the terminal's size from the start: found only at the
+        # first Resize (Textual's way), they restyle every widget once more during start-up.
+        width, height = self.size
+        found = [
+            max(((edge, name) for edge, name in breakpoints if dimension >= edge), default=(0, ""))[1]
+            for dimension, breakpoints in ((width, self.HORIZONTAL_BREAKPOINTS), (height, self.VERTICAL_BREAKPOINTS))
+        ]
+        return CachedScreen(id="_default", classes=" ".join(found))
 
     def on_mount(self) -> None:
         self.show_state()

@@ -20,6 +20,7 @@ from typing import Any
 
 import numpy as np
 
+from gd_tui.engine.code_lines import code_lines
 from gd_tui.engine.config import Config
 from gd_tui.engine.optimizers import OPTIMIZER_FUNCTIONS
 
@@ -38,7 +39,7 @@ class Statement:
 def statements(optimizer: str) -> tuple[Statement, ...]:
     """The update's lines before its return, each compiled alone."""
     function = OPTIMIZER_FUNCTIONS[optimizer]
-    lines, first = inspect.getsourcelines(function)
+    lines, first = code_lines(function)
     tree = ast.parse(textwrap.dedent("".join(lines)))
     body = tree.body[0].body  # type: ignore[attr-defined]
     found = []

@@ -2,30 +2,37 @@
 
 from __future__ import annotations
 
+from importlib import import_module
+from typing import cast
+
 from textual.app import ComposeResult
 from textual.widgets import ContentSwitcher
 
 from gd_tui.app.keys import key_for
 from gd_tui.app.view import View
-from gd_tui.app.widgets.charts import LossChart
-from gd_tui.app.widgets.fit_chart import FitChart
+from gd_tui.app.widgets.chart_base import Chart
 from gd_tui.app.widgets.frame import FrameCache
-from gd_tui.app.widgets.graph_chart import GraphChart
 from gd_tui.app.widgets.lines import set_titles
-from gd_tui.app.widgets.sections_chart import SectionsChart
-from gd_tui.app.widgets.surface_chart import SurfaceChart
+from gd_tui.app.widgets.pane import Pane
 
 NOTE = f"{key_for('next_chart')}: next chart"  # after the chart's title
 
-# (id, title, widget class): the order `t` cycles in.
+# (id, title, the widget's module.class in gd_tui.app.widgets): the order `t` cycles in.
+# A chart's module is imported when the chart is first shown (see ChartPane.__init__).
 TABS = (
-    ("loss-history", "Loss history", LossChart),
-    ("data-fit", "Data and fit", FitChart),
-    ("loss-surface", "Loss surface", SurfaceChart),
-    ("cross-sections", "Cross-sections", SectionsChart),
+    ("loss-history", "Loss history", "charts.LossChart"),
+    ("data-fit", "Data and fit", "fit_chart.FitChart"),
+    ("loss-surface", "Loss surface", "surface_chart.SurfaceChart"),
+    ("cross-sections", "Cross-sections", "sections_chart.SectionsChart"),
 )
 # Only with the torch backend: `t` and the palette offer it there.
-TORCH_TABS = (("autograd-graph", "Autograd graph", GraphChart),)
+TORCH_TABS = (("autograd-graph", "Autograd graph", "graph_chart.GraphChart"),)
+
+
+def chart_class(where: str) -> type[Chart | Pane]:
+    """The widget class a tab names: a plotext chart, or a pane of text (the autograd graph)."""
+    module, name = where.rsplit(".", 1)
+    return cast("type[Chart | Pane]", getattr(import_module(f"gd_tui.app.widgets.{module}"), name))
 
 
 def tabs_for(view: View | None) -> tuple[tuple[str, str, type], ...]:
@@ -41,9 +48,11 @@ class ChartPane(ContentSwitcher, FrameCache):
     def __init__(self, *, id: str | None = None) -> None:
         super().__init__(id=id, initial=TABS[0][0])
         self._view: View | None = None
-        self._charts = {tab_id: widget(id=tab_id) for tab_id, _title, widget in TABS}
-        # The torch backend's charts join when first shown: a NumPy session never builds or restyles them.
-        self._later = {tab_id: widget for tab_id, _title, widget in TORCH_TABS}
+        (first, _title, where), *others = TABS
+        self._charts: dict[str, Chart | Pane] = {first: chart_class(where)(id=first)}
+        # Every other chart joins when first shown: a start imports, builds and styles one
+        # plotext chart, not four, and a NumPy session never the torch backend's.
+        self._later = {tab_id: where for tab_id, _title, where in (*others, *TORCH_TABS)}
 
     def compose(self) -> ComposeResult:
         yield from self._charts.values()
@@ -67,6 +76,7 @@ class ChartPane(ContentSwitcher, FrameCache):
     def log_forced(self) -> bool:
         """The loss history is drawn on log scale though log scale is off (its range is too wide)."""
         chart = self._charts["loss-history"]
+        assert isinstance(chart, Chart)
         return self._view is not None and not self._view.log_scale and chart.key_text.startswith("log10")
 
     def next_tab(self) -> str:
@@ -78,7 +88,7 @@ class ChartPane(ContentSwitcher, FrameCache):
     def select(self, tab_id: str) -> str:
         """Show the chart with this id; returns its title."""
         if tab_id not in self._charts:
-            chart = self._charts[tab_id] = self._later[tab_id](id=tab_id)
+            chart = self._charts[tab_id] = chart_class(self._later[tab_id])(id=tab_id)
             self.mount(chart)
         self.current = tab_id
         if self._view is not None:

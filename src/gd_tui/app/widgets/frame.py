@@ -13,7 +13,7 @@ last frame stays good until one of them.
 
 from __future__ import annotations
 
-from textual.geometry import Region
+from textual.geometry import Region, Size
 from textual.screen import Screen
 from textual.strip import Strip
 from textual.widget import Widget
@@ -46,7 +46,15 @@ class FrameCache(Widget):
 
 
 class CachedScreen(Screen[None], FrameCache):
-    """The main screen: its background is drawn once."""
+    """The main screen: its background is drawn once, and it is laid out once per size."""
+
+    def _screen_resized(self, size: Size) -> None:
+        # Textual lays the whole screen out and repaints it on every Resize, even one to the
+        # size it is already laid out at; a terminal's start sends two of those, each a full
+        # screen of bytes. Layout a widget asked for is still done: it is queued apart.
+        if size == self._compositor.size:
+            return
+        super()._screen_resized(size)
 
 
 __all__ = ["CachedScreen", "FrameCache"]

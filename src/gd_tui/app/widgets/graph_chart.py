@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-import inspect
 from typing import Any
 
 from rich.text import Text
 
 from gd_tui.app.view import View
 from gd_tui.app.widgets.pane import Pane
+from gd_tui.engine.code_lines import code_lines
 
 HINT = "ctrl+p 'graph' for the book's two experiments"
 
@@ -18,7 +18,7 @@ def experiment_code(name: str) -> list[str]:
     from gd_tui.pytorch.experiments import EXPERIMENTS
 
     function = EXPERIMENTS[name][1]
-    code = inspect.getsource(function).splitlines()
+    code = "".join(code_lines(function)[0]).splitlines()
     body = [line for line in code[1:] if line.strip() and not line.strip().startswith("return")]
     return [line[4:] for line in body]
 

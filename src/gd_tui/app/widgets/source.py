@@ -13,6 +13,7 @@ from rich.text import Text
 from gd_tui.app.view import View
 from gd_tui.app.widgets.lines import LinesView, set_titles
 from gd_tui.engine import steps
+from gd_tui.engine.code_lines import code_lines
 from gd_tui.engine.optimizers import OPTIMIZER_FUNCTIONS
 from gd_tui.engine.step_into import statements
 
@@ -50,7 +51,7 @@ def source_lines(functions: tuple[tuple[Any, int], ...] | None = None) -> tuple[
     """Every line of the step functions (and a model class), verbatim, read from their own source."""
     result: list[SourceLine] = []
     for function, step in functions if functions is not None else numpy_functions():
-        code, first = inspect.getsourcelines(function)
+        code, first = code_lines(function)
         name = _STEPPABLE.get(function) if step == 4 else None
         numbers = {} if name is None else {s.number: k for k, s in enumerate(statements(name), start=1)}
         result.extend(
