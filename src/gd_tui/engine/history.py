@@ -114,8 +114,10 @@ class Series:
 
     __slots__ = (
         "_columns",
+        "_due",
         "_kept",
         "_kept_at",
+        "_push",
         "_recompute",
         "_stride",
         "_tail",
@@ -138,13 +140,34 @@ class Series:
         self.count = first
         self.tail_rows = TAIL if tail_rows is None else tail_rows
         self._recompute: Recompute | None = None
+        self._rearm()
+
+    # A training run appends four or five rows an update: an append is a list append and a
+    # count, and the tail's chunk copy and the thinning run only when one of them is due.
 
     def append(self, value: Any) -> None:
         """Add one row (a number, or a tuple for multi-column series)."""
-        self._tail.append(value)
+        self._push(value)
         self.count += 1
+        if self.count >= self._due:
+            self._settle()
+
+    def _settle(self) -> None:
+        tail = self._tail
+        if len(tail._pending) >= tail._chunk:
+            tail._flush()
         if self.count - self._tail_start >= 2 * self.tail_rows:
             self._thin()
+        self._rearm()
+
+    def _rearm(self) -> None:
+        """After the tail changed: where the next row goes, and the count at which to settle."""
+        tail = self._tail
+        pending = tail._pending  # Growable's own list of rows not yet copied (this module's)
+        self._push = pending.append if self._columns == 1 else pending.extend
+        until_copy = (tail._chunk - len(pending)) // self._columns
+        until_thin = self._tail_start + 2 * self.tail_rows - self.count
+        self._due = self.count + max(1, min(until_copy, until_thin))
 
     def _thin(self) -> None:
         """Move the older half of the tail into the kept rows, one in `stride`."""
@@ -178,6 +201,7 @@ class Series:
             self._tail = Growable(self._columns)
             self._tail_start = size
         self.count = size
+        self._rearm()
 
     def __len__(self) -> int:
         return self.count
@@ -286,6 +310,7 @@ class Series:
         self._tail_start = int(parts["tail_start"])
         self.count = int(parts["count"])
         self._stride = 1
+        self._rearm()
 
 
 class History:
