@@ -8,10 +8,13 @@ page between the steps of an epoch keeps it.
 from __future__ import annotations
 
 from itertools import pairwise
+from pathlib import Path
 
 import pytest
 
-from gd_tui.app.widgets.source import VALIDATION, numpy_functions, page_top, source_lines
+from gd_tui.app import GDApp
+from gd_tui.app.widgets.source import VALIDATION, SourcePane, numpy_functions, page_top, source_lines
+from gd_tui.engine import steps
 
 # (what runs next, what just ran) through an epoch of batch gradient descent, twice round
 EPOCH = [
@@ -66,3 +69,27 @@ def test_a_tall_pane_keeps_its_page_through_the_steps_of_an_epoch() -> None:
 def test_a_pane_as_tall_as_the_source_never_moves() -> None:
     source = source_lines(numpy_functions())
     assert set(pages("sgd", len(source))) == {0}
+
+
+@pytest.mark.parametrize("size", [(80, 24), (80, 30)])
+async def test_the_tick_of_the_step_just_run_stays_on_screen_beyond_a_fold(size: tuple[int, int]) -> None:
+    # After step 5 at 80x24, repeat and validation_loss (just run) are twenty lines below
+    # forward (next): they stay on screen after a fold, each line verbatim from steps.py.
+    app = GDApp()
+    async with app.run_test(size=size) as pilot:
+        await pilot.press(*"nnnnnn")
+        await pilot.pause()
+        pane = app.query_one(SourcePane)
+        rows = [line.plain for line in pane._lines]
+        assert any(row.startswith("48✓def repeat(") for row in rows), rows
+        assert any(row.startswith("56✓def validation_loss(") for row in rows), rows
+        assert any(row.startswith("21▶def forward(") for row in rows), rows
+        assert rows.count("  ⋮") == 1 and rows.index("  ⋮") < [r[:2] for r in rows].index("48")
+        source = Path(steps.__file__).read_text().splitlines()
+        for row in rows:
+            if row != "  ⋮":
+                number, code = int(row[:2]), row[3:]
+                assert source[number - 1] == code
+        await pilot.press("n")  # the ticks move to forward: one page, no fold
+        await pilot.pause()
+        assert "  ⋮" not in [line.plain for line in pane._lines]

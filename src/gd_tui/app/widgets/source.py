@@ -148,7 +148,19 @@ class SourcePane(LinesView):
             return self._styled(0, len(self._source))
         next_steps, last_steps, _, _ = self._drawn
         top = page_top(self._source, height, next_steps, last_steps)
-        return self._styled(top, top + height)
+        ticks = [row for row in _tick_rows(self._source, last_steps) if not top <= row < top + height]
+        rest = height - len(ticks) - 1  # rows left beside the ✓ lines and a fold
+        cursor = sum(line.step == min(next_steps) for line in self._source)
+        if not ticks or rest < cursor:
+            return self._styled(top, top + height)
+        # The ✓ lines cannot share a page with the code that runs next (after step 5 at
+        # 80x24: repeat and validation_loss, twenty lines below forward). They stay on
+        # screen beyond a fold, in the file's order; every line shown is verbatim.
+        top = page_top(self._source, rest, next_steps, frozenset())
+        page = self._styled(top, top + rest)
+        checked = [self._styled(row, row + 1)[0] for row in ticks]
+        fold = [Text("  ⋮", style="dim", end="")]
+        return [*page, *fold, *checked] if ticks[0] >= top + rest else [*checked, *fold, *page]
 
     def _styled(self, start: int, stop: int) -> list[Text]:
         """Source lines start to stop as drawn with the marks; only those (a page, not the file)."""
@@ -196,6 +208,12 @@ def page_top(
     tops, low = _pages_showing(source, height, next_steps, last_steps)
     home = home_top(source, height)
     return home if home in tops else _nearest(tops, low - 1)
+
+
+@cache
+def _tick_rows(source: tuple[SourceLine, ...], last_steps: frozenset[int | None]) -> tuple[int, ...]:
+    """The rows of the def lines that carry the ✓ of the steps just run."""
+    return tuple(row for row, line in enumerate(source) if line.step in last_steps and line.code.startswith("def "))
 
 
 @cache
