@@ -36,7 +36,9 @@ class LossPane(Pane):
         if not done:
             train.stylize("dim")
             validation.stylize("dim")
-        # Until step 2 runs again, the loss on screen is the previous update's.
-        style = "dim" if state.cursor in (1, 2) else "bold"
-        loss = Text.assemble("loss     ", marks.value("loss", num(state.loss), style))
+        # Until step 2 runs again, the loss on screen is the previous update's: dim, and it says so.
+        earlier = state.cursor in (1, 2) and state.loss is not None
+        loss = Text.assemble("loss     ", marks.value("loss", num(state.loss), "dim" if earlier else "bold"))
+        if earlier:
+            loss.append(f"  of update {state.update:,}", style="dim")
         return lines(formula, loss, train, validation)
