@@ -76,3 +76,9 @@ def test_axis_widens_a_constant_range_around_it(value: float) -> None:
     scale = axis(value, value)
     (drawn,) = scale(value)
     assert scale.low < drawn < scale.high
+
+
+def test_a_single_value_gets_a_range_whose_labels_read_as_numbers() -> None:
+    # The first point of a run: the loss history's y axis once read 1.1052225282 to 1.1052225304.
+    scale = axis(1.10522253, 1.10522253)
+    assert scale.low == pytest.approx(1.05, abs=0.01) and scale.high == pytest.approx(1.16, abs=0.01)

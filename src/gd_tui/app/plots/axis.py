@@ -21,6 +21,7 @@ import numpy as np
 LARGEST = 1e250  # beyond this magnitude, values are drawn in units of a power of ten
 SMALLEST = 1e-250  # below it likewise (subnormal numbers are drawn as a few units)
 RELATIVE = 1e-9  # a range narrower than this fraction of its magnitude is widened to it
+CONSTANT = 0.05  # a range of one value is widened by this fraction of it either side
 # Scaling a tiny value by 2**SHIFT first keeps it exact (a power of two) and far from subnormal.
 SHIFT = 1074
 
@@ -72,9 +73,14 @@ def axis(low: float, high: float) -> Axis:
         exponent = math.floor(math.log10(magnitude))
         low, high = (float(v) for v in scaled(np.array([low, high]), exponent))
     magnitude = max(abs(low), abs(high))
-    if high - low <= RELATIVE * magnitude or high == low:
+    if high == low:
+        # One value (a first point, a constant): a range it sits in the middle of, whose
+        # labels read as numbers (1.16 and 1.05), not ten digits a billionth apart.
+        half = CONSTANT * magnitude or 1.0
+        low, high = low - half, high + half
+    elif high - low <= RELATIVE * magnitude:
         middle = low / 2 + high / 2
-        half = max(RELATIVE * magnitude, 1.0 if magnitude == 0 else 0.0)
+        half = RELATIVE * magnitude
         low, high = middle - half, middle + half
     return Axis(low, high, exponent)
 
