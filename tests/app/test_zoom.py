@@ -129,3 +129,21 @@ async def test_panes_stepped_while_hidden_show_the_state_when_the_zoom_ends(scre
             assert any("▶" in line.plain for line in source.rich_lines)
             shown = screen(app)
             assert "rows 1–4 of 80" in shown and "updates done" in shown, shown
+
+
+async def test_a_zoom_comes_back_when_a_terminal_too_small_is_enlarged() -> None:
+    app = GDApp()
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("n", "z")
+        await pilot.pause()
+        chart = app.screen.maximized
+        assert chart is not None and chart.id == "chart"
+        await pilot.resize_terminal(30, 8)  # the notice only: nothing zoomed behind it
+        await pilot.pause()
+        assert app.has_class("too-small") and app.screen.maximized is None
+        await pilot.resize_terminal(*SIZE)
+        await pilot.pause()
+        assert not app.has_class("too-small") and app.screen.maximized is chart
+        await pilot.press("z")  # and z still restores it
+        await pilot.pause()
+        assert app.screen.maximized is None

@@ -14,6 +14,7 @@ from textual.app import ComposeResult
 from textual.containers import Horizontal, Vertical
 from textual.events import Resize
 from textual.screen import Screen
+from textual.widget import Widget
 from textual.widgets import Static
 
 # The dialogs (gd_tui.app.screens) are imported where they are opened: none is needed
@@ -100,6 +101,7 @@ class GDApp(Commands, Runner, HangUpApp):
         self.autosaved: Path | None = None
         self.autosave_error: str | None = None
         self.hung_up = False  # a hang-up has come (hangup.py)
+        self._zoom_while_small: Widget | None = None  # the pane zoomed when the terminal became too small
 
     def _use_lesson_notes(self, lesson: Lesson) -> None:
         self.view.breakpoints = lesson.breakpoints
@@ -196,12 +198,17 @@ class GDApp(Commands, Runner, HangUpApp):
         # On the app, not self.screen: a dialog may be on top when the terminal resizes.
         self.set_class(small, "too-small")
         # The panes' focus is a class (see _move_pane_focus): the notice leaves it where it was.
+        main = self.screen_stack[0]
         if small:
-            self.screen_stack[0].minimize()  # the notice, not a pane cut to pieces
+            # The notice, not a pane cut to pieces; a zoomed pane comes back with the room.
+            self._zoom_while_small = self._zoom_while_small or main.maximized
+            main.minimize()
             self.query_one("#too-small", Static).update(
                 f"The terminal is {width}x{height}; gd-tui needs at least {MIN_SIZE[0]}x{MIN_SIZE[1]}. "
                 "Enlarge it to go on (nothing is lost)."
             )
+        elif self._zoom_while_small is not None:
+            main.maximized, self._zoom_while_small = self._zoom_while_small, None
 
     # --- state → panes ------------------------------------------------------
 
