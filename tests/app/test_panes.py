@@ -98,3 +98,17 @@ async def test_predictions_table_shows_the_batch_in_its_order(keys: Any, screen:
                     assert cells[name] == short(float(column[k, 0])), name  # type: ignore[index]
             assert cells["x·error"] == "·"  # computed at step 3
         assert "─Predictions  rows 1–4 of 16 · batch" in screen(app)
+
+
+async def test_the_column_a_step_just_filled_in_always_shows(keys: Any, screen: Callable[[Any], str]) -> None:
+    # Mini-batch at 80x24: the numbers are wide, and ŷ (the first to give way) had vanished
+    # at the one step that computes it. Columns not computed yet give way first.
+    app = GDApp(Config(batch_size=16))
+    async with app.run_test(size=SIZE) as pilot:
+        for press, fresh in (("n", None), ("n", "ŷ"), ("n", "error"), ("n", "x·error")):
+            await keys(pilot, press)
+            lines = [line[42:] for line in screen(app).splitlines()]
+            header = next(line.split() for line in lines if line.split()[:2] == ["i", "x"])
+            assert "x·error" in header
+            if fresh is not None:
+                assert fresh in header, (fresh, header)

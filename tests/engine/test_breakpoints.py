@@ -9,7 +9,7 @@ from itertools import pairwise
 import pytest
 
 from gd_tui.engine import Config, Machine
-from gd_tui.engine.breakpoints import Breakpoints, end_of_epoch, end_of_update, epochs, step_done
+from gd_tui.engine.breakpoints import Breakpoints, apart, end_of_epoch, end_of_update, epochs, step_done
 
 MINI = Config(batch_size=16)  # 5 updates per epoch, 5 steps per update
 
@@ -176,3 +176,10 @@ def test_the_previous_loss_is_read_only_when_a_check_needs_it() -> None:
     machine.run_until(step_done(3))  # not a loss step: loss_went_up has nothing to compare
     Breakpoints(loss_went_up=True).which(machine.state, previous_loss)
     assert calls == []
+
+
+@pytest.mark.parametrize(("before", "after"), [(0.0080451234, 0.0080451298), (1.0, 1.0000000000000002), (2.5e-7, 2.5000001e-7)])
+def test_a_rise_reads_as_a_rise(before: float, after: float) -> None:
+    # "loss went up: 0.008045 → 0.008045" read as false: the two sides must differ as text.
+    assert apart(before, after) != apart(after, before)
+    assert float(apart(before, after)) < float(apart(after, before))

@@ -97,6 +97,7 @@ def apart(value: float, other: float, digits: int = 4) -> str:
     value, other = float(value), float(other)
     for precision in range(digits, 18):
         text = f"{value:.{precision}g}"
-        if value == other or float(text) != other:
+        # Both sides of a message are shown this way: they differ as text, not only as numbers.
+        if value == other or text != f"{other:.{precision}g}":
             return text
     return repr(value)

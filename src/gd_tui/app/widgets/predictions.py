@@ -20,15 +20,15 @@ FILLED_BY = {1: 3, 2: 4, 3: 5}  # step that was just run -> the column it filled
 DROPPED_FIRST = (3, 2)  # when the numbers are too wide for the pane: ŷ, then y (error and x·error carry the lesson)
 
 
-def fitted_columns(widths: list[int], width: int) -> list[int]:
-    """The columns that fit in `width`, dropping ŷ and then y before anything else."""
+def fitted_columns(widths: list[int], width: int, fresh: int | None = None, blank: tuple[int, ...] = ()) -> list[int]:
+    """The columns that fit in `width`: those not computed yet go first, then ŷ, then y, then
+    from the right; never the index, x, or the column the step just filled in (`fresh`)."""
     shown = list(range(len(widths)))
-    for column in DROPPED_FIRST:
+    for column in (*sorted(blank, reverse=True), *DROPPED_FIRST, *range(len(widths) - 1, 1, -1)):
         if sum(widths[c] for c in shown) <= width:
             break
-        shown.remove(column)
-    while len(shown) > 2 and sum(widths[c] for c in shown) > width:
-        shown.pop()
+        if column in shown and column != fresh:
+            shown.remove(column)
     return shown
 
 
@@ -127,7 +127,9 @@ class PredictionsTable(LinesView):
         widths = [
             max([len(name), *(len(text) for text in column)]) + 1 for name, column in zip(COLUMNS, cells, strict=True)
         ]
-        columns = fitted_columns(widths, width)
+        # Columns not computed yet give way first; x·error, the quantity behind w_grad, stays.
+        blank = tuple(column for column, values in enumerate(self._columns[:4], start=1) if values is None)
+        columns = fitted_columns(widths, width, self._fresh_column, blank)
         self._shown = (self.top + 1, last, count, len(columns) < len(COLUMNS))
         header = Text("".join(COLUMNS[c].rjust(widths[c]) for c in columns), HEADER)
         # Each row as one string and its spans (the index dim, a column just filled in bold
