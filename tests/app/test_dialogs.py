@@ -286,16 +286,31 @@ async def test_breakpoints_set_during_a_run_stop_it(press: Any, until: Any) -> N
         await press(pilot, "b")
         field = app.screen.query_one("#epoch-reached", Input)
         field.focus()
-        field.value = "3"  # already reached: the run should stop at the next epoch end, or not go on
+        target = app.machine.state.epoch + 200  # ahead of the run: it stops at that epoch's end
+        field.value = str(target)
         await press(pilot, "enter")
         # A running continue keeps the app busy: wait for the dialog's answer, not for idle.
-        await until(pilot, lambda: app.view.breakpoints == Breakpoints(epoch_reached=3))
+        await until(pilot, lambda: app.view.breakpoints == Breakpoints(epoch_reached=target))
+        await until(pilot, lambda: app.machine.state.epoch >= target)
         await pilot.pause(0.2)
         first = app.machine.state.t
         await pilot.pause(0.2)
         second = app.machine.state.t
         await press(pilot, "escape")
         assert second == first, "the run went on past the breakpoint just set"
+        assert app.machine.state.epoch == target
+
+
+async def test_an_epoch_already_done_is_refused_as_a_breakpoint(press: Any) -> None:
+    app = GDApp(Config())
+    async with app.run_test(size=SIZE) as pilot:
+        await press(pilot, "n", "e", "e", "e", "b")
+        field = app.screen.query_one("#epoch-reached", Input)
+        field.focus()
+        field.value = "2"
+        await press(pilot, "enter")
+        error = str(app.screen.query_one("#error").render())
+        assert "epoch 2 is done already (3 epochs done); r resets" in error
 
 
 async def test_save_prompt_expands_the_home_directory(
@@ -330,3 +345,13 @@ async def test_help_fits_one_screen_at_120x40_and_scrolls_at_80x24(
             for group in ("Stepping", "Running", "Settings", "Views", "Files", "The six steps"):
                 assert group in shown
             assert "ctrl+c  Quit" in shown and "no new low in 100 epochs" in shown
+
+
+def test_the_palette_describes_each_lesson_by_its_own_title() -> None:
+    from gd_tui.app.commands import lesson_titles
+    from gd_tui.lessons import builtin_names, load_lesson
+
+    titles = dict(lesson_titles())
+    assert list(titles) == list(builtin_names())
+    assert titles["adam"] == load_lesson("adam").title and "Adam" in titles["adam"]
+    assert len(set(titles.values())) == len(titles)  # no shared stock phrase

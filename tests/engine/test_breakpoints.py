@@ -183,3 +183,16 @@ def test_a_rise_reads_as_a_rise(before: float, after: float) -> None:
     # "loss went up: 0.008045 → 0.008045" read as false: the two sides must differ as text.
     assert apart(before, after) != apart(after, before)
     assert float(apart(before, after)) < float(apart(after, before))
+
+
+@pytest.mark.parametrize("batch_size", [80, 16])
+def test_epoch_reached_holds_once_at_the_end_of_that_epoch(batch_size: int) -> None:
+    # It had held at every later epoch's end (and, in mini-batch, every later batch).
+    machine = Machine(Config(batch_size=batch_size))
+    breakpoints = Breakpoints(epoch_reached=2)
+    held = []
+    while machine.state.epoch < 4:
+        state = machine.advance()
+        if breakpoints.which(state, lambda: None) is not None:
+            held.append((state.epoch, state.batch, state.last_step))
+    assert held == [(2, 0, 5)]

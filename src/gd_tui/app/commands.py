@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable
-from functools import partial
+from functools import cache, partial
 from pathlib import Path
 from typing import TYPE_CHECKING, TypeVar
 
@@ -34,6 +34,18 @@ else:
 T = TypeVar("T")
 
 
+
+@cache
+def lesson_titles() -> tuple[tuple[str, str], ...]:
+    """(name, title) of each lesson shipped, as `gd-tui lessons` lists them (read once, when first asked)."""
+    titles = []
+    for name in builtin_names():
+        try:
+            titles.append((name, load_lesson(name).title))
+        except LessonError as error:  # e.g. a torch lesson without torch: say why here
+            titles.append((name, str(error).splitlines()[0]))
+    return tuple(titles)
+
 class Commands(_AppBase):
     """Mixed into GDApp: the palette's commands and the dialogs."""
 
@@ -59,7 +71,7 @@ class Commands(_AppBase):
 
         from gd_tui.app.screens.breakpoints import BreakpointsScreen
 
-        self.push_screen(BreakpointsScreen(self.view.breakpoints), apply)
+        self.push_screen(BreakpointsScreen(self.view.breakpoints, self.machine.state.epoch), apply)
 
     def action_goto(self) -> None:
         def apply(text: str) -> str:
@@ -139,10 +151,8 @@ class Commands(_AppBase):
                 partial(self._show_chart, tab_id),
             )
         yield from self._torch_commands()
-        for name in builtin_names():
-            yield SystemCommand(
-                f"Lesson: {name}", "Load this chapter 0 experiment", lambda name=name: self._pick_lesson(name)
-            )
+        for name, title in lesson_titles():
+            yield SystemCommand(f"Lesson: {name}", title, lambda name=name: self._pick_lesson(name))
 
     def _torch_commands(self) -> Iterable[SystemCommand]:
         """The PyTorch mirror: the backend, the model variants, the precision, the graph experiments."""

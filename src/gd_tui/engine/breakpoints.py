@@ -84,7 +84,9 @@ class Breakpoints:
             size = math.hypot(state.b_grad or 0.0, state.w_grad or 0.0)
             if size < self.grad_below:
                 return f"gradient size {apart(size, self.grad_below)} is below {self.grad_below!r}"
-        if self.epoch_reached is not None and state.last_step == 5 and state.epoch >= self.epoch_reached:
+        # At the step 5 that ends that epoch (batch 0 again), once: not at every later one.
+        ended = state.last_step == 5 and state.batch == 0
+        if self.epoch_reached is not None and ended and state.epoch == self.epoch_reached:
             return f"{state.epoch} {'epoch' if state.epoch == 1 else 'epochs'} done"
         return None
 

@@ -81,9 +81,10 @@ class BreakpointsScreen(ModalScreen[Breakpoints | None]):
 
     BINDINGS = [Binding("escape", "cancel", "Cancel")]
 
-    def __init__(self, current: Breakpoints) -> None:
+    def __init__(self, current: Breakpoints, epochs_done: int = 0) -> None:
         super().__init__()
         self._current = current
+        self._epochs_done = epochs_done
 
     def compose(self) -> ComposeResult:
         current = self._current
@@ -113,6 +114,12 @@ class BreakpointsScreen(ModalScreen[Breakpoints | None]):
             )
         except BreakpointError as error:
             self.query_one("#error", Static).update(shown(str(error)))
+            return
+        epoch, done = breakpoints.epoch_reached, self._epochs_done
+        if epoch is not None and epoch != self._current.epoch_reached and epoch <= done:
+            # It would never hold: it holds at the end of that very epoch (as go to refuses it).
+            passed = f"epoch {epoch} is done already ({done} {'epoch' if done == 1 else 'epochs'} done)"
+            self.query_one("#error", Static).update(shown(f"epoch reached: {passed}; {key_for('reset')} resets"))
             return
         self.dismiss(breakpoints)
 
