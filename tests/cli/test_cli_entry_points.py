@@ -123,3 +123,11 @@ def test_the_command_turns_the_collector_on_for_work_other_than_the_app() -> Non
     result = run(sys.executable, "-c", probe)
     assert result.returncode == 0, result.stderr
     assert result.stderr.strip() == "True 0"
+
+
+def test_the_app_without_a_terminal_says_so_in_one_line() -> None:
+    # stdin and stdout are pipes here: the app would draw into them and wait for keys forever.
+    result = run(gd_tui_script())
+    assert result.returncode == 2
+    assert result.stdout == ""
+    assert result.stderr.startswith("gd-tui: error: the app needs a terminal") and result.stderr.count("\n") == 1

@@ -7,6 +7,8 @@ from __future__ import annotations
 
 import contextlib
 import gc
+import os
+import sys
 from pathlib import Path
 
 from textual import on
@@ -451,6 +453,15 @@ def run_app(
 ) -> int:
     """Run the app in this terminal; returns the exit code (`data`: the session's, already read)."""
     app = GDApp(config, lesson=lesson, session=session, data=data)
+    # Without a terminal the app would draw into a pipe or a file and wait for keys that never
+    # come. (A browser session of `gd-tui serve` brings its own driver: TEXTUAL_DRIVER.)
+    if "TEXTUAL_DRIVER" not in os.environ and not (sys.stdin.isatty() and sys.stdout.isatty()):
+        print(
+            "gd-tui: error: the app needs a terminal to draw in and read keys from "
+            "(`gd-tui run` and `gd-tui trace` work without one)",
+            file=sys.stderr,
+        )
+        return 2
     hang_up = HangUp(app)  # SIGHUP, SIGTERM, a dead terminal: saved, and gone within seconds
     hang_up.install()
     app.run()
