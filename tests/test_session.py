@@ -17,7 +17,7 @@ from hypothesis import strategies as st
 from gd_tui import session as sessions
 from gd_tui.csvfile import machine as new_machine
 from gd_tui.engine import Config, Machine, State
-from gd_tui.engine.breakpoints import Breakpoints
+from gd_tui.engine.breakpoints import Breakpoints, epochs
 from gd_tui.session import Session, SessionError, capture, load, loads, restore, save
 
 
@@ -465,6 +465,20 @@ def test_edited_parameters_fail_the_replay_check(tmp_path: Path) -> None:
     document["check"]["b"] = "0.5"
     with pytest.raises(SessionError, match="replaying the session reached"):
         restore(loads(json.dumps(document)))
+
+
+def test_a_converged_session_with_its_seed_edited_is_refused() -> None:
+    # A converged run replays from its record's checkpoints to the same b and w on any data:
+    # the check's data digest is what tells the edit apart.
+    machine = Machine(Config())
+    machine.run_until(epochs(3000))
+    document = sessions.to_dict(capture(machine))
+    document["config"]["seed"] = 1
+    with pytest.raises(SessionError, match="the data differs from the data the session was saved on"):
+        restore(loads(json.dumps(document)))
+    document["check"]["data"] = "not hex"
+    with pytest.raises(SessionError, match=r"check\.data: must be 64 lowercase hexadecimal digits"):
+        loads(json.dumps(document))
 
 
 def test_batch_size_larger_than_the_training_set_is_refused() -> None:

@@ -82,6 +82,9 @@ class Check:
     update: int
     b: str | None  # repr of the float: exact, and NaN and inf stay readable
     w: str | None
+    # SHA-256 of the data the run trained on (its four arrays): a record's checkpoints carry
+    # b and w, so a converged run replays to the same b and w on other data; this does not.
+    data: str | None = None
 
 
 @dataclass(frozen=True)
@@ -203,7 +206,7 @@ def capture(machine: Machine, *, lesson: str | None = None, breakpoints: Breakpo
         lesson=lesson,
         breakpoints=breakpoints if breakpoints is not None else Breakpoints(),
         data_sha256=machine.data.source_sha256,
-        check=Check(state.epoch, state.update, _float_text(state.b), _float_text(state.w)),
+        check=Check(state.epoch, state.update, _float_text(state.b), _float_text(state.w), data_digest(machine.data)),
         record=record_of(machine),
     )
 
@@ -282,12 +285,27 @@ def _adopt(session: Session, machine: Machine) -> Machine:
     return machine
 
 
+def data_digest(data: Dataset) -> str:
+    """SHA-256 of the training and validation arrays, as float64 bytes."""
+    import hashlib  # only where a session is saved or checked (start-up stays lighter)
+
+    digest = hashlib.sha256()
+    for array in (data.x_train, data.y_train, data.x_val, data.y_val):
+        digest.update(np.ascontiguousarray(array, dtype=np.float64).tobytes())
+    return digest.hexdigest()
+
+
 def _verify(session: Session, machine: Machine) -> None:
     check = session.check
     if check is None:
         return
+    if check.data is not None and data_digest(machine.data) != check.data:
+        raise SessionError(
+            "the data differs from the data the session was saved on (its config was edited, or it "
+            "comes from another version); start afresh with the same flags"
+        )
     state = machine.state
-    reached = Check(state.epoch, state.update, _float_text(state.b), _float_text(state.w))
+    reached = Check(state.epoch, state.update, _float_text(state.b), _float_text(state.w), check.data)
     if reached != check:
         raise SessionError(
             f"replaying the session reached epoch {reached.epoch}, update {reached.update}, b={reached.b}, "
@@ -478,6 +496,14 @@ class _Reader:
             raise self.fail(key, f"must be a finite number (got {_kind(value)})")
         return value
 
+    def digest(self, value: object, key: str) -> str | None:
+        """A SHA-256 digest as 64 lowercase hexadecimal digits, or None."""
+        if value is not None and (
+            not isinstance(value, str) or len(value) != 64 or any(c not in "0123456789abcdef" for c in value)
+        ):
+            raise self.fail(key, "must be 64 lowercase hexadecimal digits or null")
+        return value
+
     def text(self, value: object, key: str, limit: int = 1000) -> str:
         if not isinstance(value, str) or len(value) > limit or not value.isprintable():
             raise self.fail(
@@ -517,11 +543,7 @@ class _Reader:
         if "optimizer" in start:
             start_optimizer = self.optimizer(start["optimizer"], "position.start.optimizer")
         lesson = document.get("lesson")
-        sha256 = document.get("data_sha256")
-        if sha256 is not None and (
-            not isinstance(sha256, str) or len(sha256) != 64 or any(c not in "0123456789abcdef" for c in sha256)
-        ):
-            raise self.fail("data_sha256", "must be 64 lowercase hexadecimal digits or null")
+        sha256 = self.digest(document.get("data_sha256"), "data_sha256")
         return Session(
             config=config,
             t=t,
@@ -615,7 +637,7 @@ class _Reader:
     def check(self, value: object) -> Check | None:
         if value is None:
             return None
-        table = self.table(value, "check", ("epoch", "update", "b", "w"))
+        table = self.table(value, "check", ("epoch", "update", "b", "w", "data"))
         for name in ("epoch", "update", "b", "w"):
             if name not in table:
                 raise self.fail(f"check.{name}", "is missing")
@@ -629,10 +651,12 @@ class _Reader:
                 except ValueError:
                     raise self.fail(f"check.{name}", f"must be a number written as text (got {text!r})") from None
             parameters.append(text)
+        data = self.digest(table.get("data"), "check.data")
         return Check(
             self.whole(table["epoch"], "check.epoch", 0, MAX_T),
             self.whole(table["update"], "check.update", 0, MAX_T),
             *parameters,
+            data,
         )
 
 

@@ -178,7 +178,9 @@ def test_the_previous_loss_is_read_only_when_a_check_needs_it() -> None:
     assert calls == []
 
 
-@pytest.mark.parametrize(("before", "after"), [(0.0080451234, 0.0080451298), (1.0, 1.0000000000000002), (2.5e-7, 2.5000001e-7)])
+@pytest.mark.parametrize(
+    ("before", "after"), [(0.0080451234, 0.0080451298), (1.0, 1.0000000000000002), (2.5e-7, 2.5000001e-7)]
+)
 def test_a_rise_reads_as_a_rise(before: float, after: float) -> None:
     # "loss went up: 0.008045 → 0.008045" read as false: the two sides must differ as text.
     assert apart(before, after) != apart(after, before)
