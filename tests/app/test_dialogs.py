@@ -355,3 +355,18 @@ def test_the_palette_describes_each_lesson_by_its_own_title() -> None:
     assert list(titles) == list(builtin_names())
     assert titles["adam"] == load_lesson("adam").title and "Adam" in titles["adam"]
     assert len(set(titles.values())) == len(titles)  # no shared stock phrase
+
+
+async def test_continue_past_an_epoch_breakpoint_stops_at_convergence(press: Any, until: Any) -> None:
+    # Epoch 2 reached and passed: that breakpoint cannot hold again, so continue stops where
+    # a run with none set does (it had stopped at every epoch's end, then at none).
+    app = GDApp(Config(), breakpoints=Breakpoints(epoch_reached=2))
+    async with app.run_test(size=SIZE) as pilot:
+        await press(pilot, "n", "c")
+        await until(pilot, lambda: not app._run_active)
+        assert app.machine.state.epoch == 2 and "Breakpoint: 2 epochs done." in app.view.message
+        await press(pilot, "c")
+        await until(pilot, lambda: not app._run_active, timeout=60)
+        message = app.view.message
+        assert app.machine.state.epoch > 500 and message.startswith(("Converged", "Levelled off")), message
+        assert "No breakpoint set can hold any more" in message

@@ -102,7 +102,9 @@ class Commands(_AppBase):
                     path = _typed_path(text)
                     if path.is_file() and path not in asked:
                         asked.append(path)
-                        return f"{text} exists: Enter again replaces it, or type another name"
+                        # A link is written through: name the file that would be replaced.
+                        target = f" (a link to {_shortened(str(path.resolve()))})" if path.is_symlink() else ""
+                        return f"{text} exists{target}: Enter again replaces it, or type another name"
                     save(self.session(), path)
                     message = f"Saved to {text}: gd-tui --resume {text} comes back here."
             except (SessionError, ValueError) as error:

@@ -133,9 +133,9 @@ class Runner(_AppBase):
         self._start(self._continue_predicate, None)
 
     def _continue_predicate(self) -> Predicate:
-        """The breakpoints set, or with none set, convergence."""
+        """The breakpoints set, or with none set (or none that can still hold), convergence."""
         breakpoints = self.view.breakpoints
-        if breakpoints.enabled:
+        if breakpoints.active(self.machine.state.epoch):
             return breakpoints.predicate(self._previous_loss)
         machine = self.machine
         return lambda state: converged(machine) is not None
@@ -143,10 +143,13 @@ class Runner(_AppBase):
     def _stop_reason(self) -> str:
         """Why continue stopped (not divergence: the banner says that)."""
         breakpoints = self.view.breakpoints
-        if breakpoints.enabled:
+        if breakpoints.active(self.machine.state.epoch):
             return f"Breakpoint: {breakpoints.which(self.machine.state, self._previous_loss)}."
         why = str(converged(self.machine))
-        hint = f"With no breakpoint set, continue stops here ({key_for('breakpoints')} sets one)."
+        if breakpoints.enabled:  # set, but passed: an epoch already done
+            hint = f"No breakpoint set can hold any more, so continue stops here ({key_for('breakpoints')} sets them)."
+        else:
+            hint = f"With no breakpoint set, continue stops here ({key_for('breakpoints')} sets one)."
         return f"{why[0].upper()}{why[1:]}. {hint}"
 
     def _previous_loss(self) -> float | None:

@@ -54,6 +54,15 @@ class Breakpoints:
             or self.epoch_reached is not None
         )
 
+    def active(self, epochs_done: int) -> bool:
+        """Whether a breakpoint set can still hold after `epochs_done` epochs (an epoch passed cannot)."""
+        return (
+            self.loss_below is not None
+            or self.loss_went_up
+            or self.grad_below is not None
+            or (self.epoch_reached is not None and self.epoch_reached >= epochs_done)
+        )
+
     def describe(self) -> str:
         """The breakpoints set, in words: 'loss below 0.5, epoch 1000 reached' (or 'none')."""
         parts = [

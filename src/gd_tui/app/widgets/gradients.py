@@ -43,7 +43,10 @@ class GradientsPane(Pane):
         if getattr(view.machine, "grads", None) is not None:
             return self._torch(view)
         check = self._numerical(view)
-        if check is None:
+        if check is None and state.b_grad is not None and state.cursor in (1, 2, 3):
+            # The gradients above are the last update's until step 3 runs again: it says so.
+            verdict = Text(f"of update {state.update:,}; the check follows step 3", style="dim")
+        elif check is None:
             verdict = Text("finite-difference check after step 3", style="dim")
         else:
             agree = all(

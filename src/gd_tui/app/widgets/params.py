@@ -100,13 +100,14 @@ class ParamsPane(Pane):
         finished, in the longest wording that fits the pane."""
         epoch, (batch, batches), updates = self._progress
         done = "update done" if updates.plain == "1" else "updates done"
-        noun = "update" if updates.plain == "1" else "updates"
-        # What gives way first is the punctuation and the word "batch", never what the count counts.
+        # What gives way first is the punctuation and the word "batch"; finished work always
+        # says "done", as everywhere else (the epoch and batch are the ones in progress).
         for head, tail in (
             (f"epoch {epoch} · batch {batch}/{batches} · ", f" {done}"),
-            (f"epoch {epoch}  batch {batch}/{batches}  ", f" {noun}"),
-            (f"epoch {epoch}  {batch}/{batches}  ", f" {noun}"),
-            (f"ep {epoch}  {batch}/{batches}  ", " upd"),
+            (f"epoch {epoch}  batch {batch}/{batches}  ", f" {done}"),
+            (f"epoch {epoch}  {batch}/{batches}  ", f" {done}"),
+            (f"epoch {epoch}  {batch}/{batches}  ", " done"),
+            (f"ep {epoch}  {batch}/{batches}  ", " done"),
         ):
             if not width or len(head) + len(updates) + len(tail) <= width:
                 break
