@@ -623,3 +623,29 @@ def test_a_session_naming_a_lesson_of_an_unknown_users_home_resumes_without_its_
     session = loads(sessions.dumps(capture(machine, lesson="~nosuchuser-here/x.toml")))
     app = GDApp(session=session)
     assert app.machine.state.t == 3 and app.lesson is None
+
+
+def test_resume_skips_an_autosave_that_cannot_be_read(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # A newest autosave cut short (a full disk) must not hide the older ones from --resume.
+    import sys
+    import types
+
+    from gd_tui import cli
+
+    monkeypatch.setenv("XDG_STATE_HOME", str(tmp_path / "state"))
+    machine = Machine()
+    machine.goto(9)
+    good = sessions.autosave(capture(machine))
+    os.utime(good, ns=(1, 1))
+    junk = sessions.state_dir() / "autosave-junk.json"
+    junk.write_text("x")
+    resumed: list[Any] = []
+    fake = types.ModuleType("gd_tui.app")
+    fake.run_app = lambda config, session=None, **_: resumed.append(session) or 0  # type: ignore[attr-defined]
+    monkeypatch.setitem(sys.modules, "gd_tui.app", fake)
+    assert cli.main(["--resume"]) == 0
+    assert resumed[0].t == 9
+    err = capsys.readouterr().err
+    assert f"skipping {junk}" in err and "the newest readable of 2 autosaves" in err

@@ -310,14 +310,22 @@ def _resumed_session(args: argparse.Namespace) -> tuple[Session, Dataset]:
         found = autosaves()
         if not found:
             raise UsageError(f"--resume: no saved session in {state_dir()}; give a session FILE")
-        path = found[0]
+        # The newest that can be read: one cut short (a full disk) must not hide the others.
+        for path in found:
+            try:
+                session = load(path)
+                break
+            except SessionError as error:
+                print(one_line(f"{PROG}: skipping {path}: {error}"), file=sys.stderr)
+        else:
+            raise UsageError(f"--resume: none of the {len(found)} autosaves in {state_dir()} can be read")
         others = "autosaved"
         if len(found) > 1:
-            others = f"the newest of {len(found)} autosaves; `gd-tui sessions` lists them"
+            newest = "the newest" if path == found[0] else "the newest readable"
+            others = f"{newest} of {len(found)} autosaves; `gd-tui sessions` lists them"
         print(one_line(f"{PROG}: resuming {path} ({others})"), file=sys.stderr)
     else:
-        path = Path(args.resume)
-    session = load(path)
+        session = load(Path(args.resume))
     data = check(session)  # parsed once: the app restores from this very dataset
     if session.record is None and session.t > REPLAY_NOTICE_STEPS:
         print(f"{PROG}: replaying {session.t:,} steps to restore the session…", file=sys.stderr, flush=True)

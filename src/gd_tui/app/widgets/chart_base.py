@@ -143,11 +143,13 @@ class Chart(PlotextPlot, FrameCache, PlainBox):
         return self._key_line(10**6).plain
 
     def _key_line(self, width: int) -> Text:
-        """The key parts spaced two apart, or one apart when that is what fits."""
+        """The key parts spaced two apart, or one apart when that is what fits; cut with … when none does."""
         line = Text("  ").join(self._key_parts)
         if len(line) > width:
             line = Text(" ").join(self._key_parts)
-        line.truncate(width)
+        if len(line) > width:
+            line.truncate(max(width - 1, 0))
+            line.append("…")
         return line
 
     def render_line(self, y: int) -> Strip:
