@@ -36,7 +36,7 @@ class GraphChart(Pane):
         if not hasattr(machine, "graph"):
             return [Text("The autograd graph is the torch backend's: gd-tui --backend torch", style="dim")]
         name = view.graph_experiment
-        key = (id(machine), machine.version, name, self.content_region.height)
+        key = (machine, machine.version, name, self.content_region.height)  # the machine held: no id() reused
         if self._cache is not None and self._cache[0] == key:
             return self._cache[1]
         if name is not None:
