@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections import deque
 from dataclasses import dataclass
 
+from gd_tui.app.keys import key_for
 from gd_tui.engine import Machine
 from gd_tui.engine.breakpoints import Breakpoints
 
@@ -15,6 +16,12 @@ def lr_message(machine: Machine) -> str:
     if state.cursor == 4 and state.line > 0:  # stepping into step 4: its remaining lines read lr
         return f"Learning rate {state.lr:g} from the update in progress on: its next lines use it."
     return f"Learning rate {state.lr:g} from the next update on."
+
+
+def done_already(noun: str, number: int, done: int) -> str:
+    """Why a target cannot be run to (go to) or hold (epoch reached): 'epoch 3 is done already (5 epochs done)'."""
+    counted = noun if done == 1 else f"{noun}s"
+    return f"{noun} {number} is done already ({done} {counted} done); {key_for('reset')} resets"
 
 
 def breakpoints_message(breakpoints: Breakpoints) -> str:

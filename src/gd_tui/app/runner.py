@@ -11,6 +11,7 @@ from functools import partial
 from typing import TYPE_CHECKING
 
 from gd_tui.app.keys import key_for
+from gd_tui.app.messages import done_already
 from gd_tui.engine.breakpoints import Predicate, apart, end_of_epoch, end_of_update, step_done
 from gd_tui.engine.limits import MAX_EPOCHS, MAX_T
 
@@ -86,12 +87,10 @@ def goto_target(text: str, epoch: int, update: int) -> tuple[Predicate, str]:
     number = int(digits)
     if match[1]:
         if number <= update:
-            raise ValueError(
-                f"go to: update {number} is done already ({update} updates done); {key_for('reset')} resets"
-            )
+            raise ValueError(f"go to: {done_already('update', number, update)}")
         return (lambda state: state.update >= number and state.last_step == 5), f"update {number}"
     if number <= epoch:
-        raise ValueError(f"go to: epoch {number} is done already ({epoch} epochs done); {key_for('reset')} resets")
+        raise ValueError(f"go to: {done_already('epoch', number, epoch)}")
     return (lambda state: state.epoch >= number), f"epoch {number}"
 
 

@@ -47,12 +47,7 @@ class Breakpoints:
 
     @property
     def enabled(self) -> bool:
-        return (
-            self.loss_below is not None
-            or self.loss_went_up
-            or self.grad_below is not None
-            or self.epoch_reached is not None
-        )
+        return self.active(0)  # every breakpoint set can hold from the start
 
     def active(self, epochs_done: int) -> bool:
         """Whether a breakpoint set can still hold after `epochs_done` epochs (an epoch passed cannot)."""

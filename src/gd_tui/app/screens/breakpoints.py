@@ -14,6 +14,7 @@ from textual.widgets import Checkbox, Input, Label, Static
 
 from gd_tui.app.format import shown
 from gd_tui.app.keys import key_for
+from gd_tui.app.messages import done_already
 from gd_tui.app.screens.typed import TypedInput
 from gd_tui.engine.breakpoints import Breakpoints
 from gd_tui.engine.limits import MAX_EPOCHS
@@ -118,8 +119,7 @@ class BreakpointsScreen(ModalScreen[Breakpoints | None]):
         epoch, done = breakpoints.epoch_reached, self._epochs_done
         if epoch is not None and epoch != self._current.epoch_reached and epoch <= done:
             # It would never hold: it holds at the end of that very epoch (as go to refuses it).
-            passed = f"epoch {epoch} is done already ({done} {'epoch' if done == 1 else 'epochs'} done)"
-            self.query_one("#error", Static).update(shown(f"epoch reached: {passed}; {key_for('reset')} resets"))
+            self.query_one("#error", Static).update(shown(f"epoch reached: {done_already('epoch', epoch, done)}"))
             return
         self.dismiss(breakpoints)
 
